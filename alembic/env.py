@@ -1,0 +1,60 @@
+"""Alembic environment for exodb.
+
+Two ways in:
+- from exodb (``exodb init``, ``exodb.migrations.upgrade``): the caller puts an open connection in
+  ``config.attributes["connection"]`` and this file migrates on it;
+- from the ``alembic`` command: the URL comes from ``-x db=URL``, else ``$EXODB_URL``, else the
+  default SQLite file, exactly as for the ``exodb`` command.
+"""
+
+from __future__ import annotations
+
+from alembic import context
+
+from exodb.db import make_engine
+from exodb.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def _configure_and_run(connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        # SQLite cannot ALTER most things in place; batch mode copies the table instead.
+        render_as_batch=True,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_offline() -> None:
+    from exodb.config import resolve_url
+
+    context.configure(
+        url=resolve_url(context.get_x_argument(as_dictionary=True).get("db")),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _configure_and_run(connection)
+        return
+    engine = make_engine(context.get_x_argument(as_dictionary=True).get("db"))
+    with engine.connect() as connection:
+        _configure_and_run(connection)
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

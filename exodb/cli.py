@@ -1,0 +1,309 @@
+"""The ``exodb`` command: parse options, call a library function, render the result.
+
+No SQL is built here. Heavy modules (SQLAlchemy, Alembic, tabulate) are imported inside the
+commands, so ``exodb --help`` starts as fast as click itself.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import click
+
+from exodb import vocabulary as v
+
+FORMATS = ("table", "markdown", "latex", "csv", "json")
+
+
+class Context:
+    def __init__(self, url: str | None):
+        self.url = url
+        self._session = None
+
+    def session(self):
+        """A session on a ready database (the default one is built on first use)."""
+        if self._session is None:
+            from exodb.database import open_database
+            from exodb.db import session_factory
+
+            def notify(message: str) -> None:
+                click.echo(message, err=True)
+
+            self._session = session_factory(open_database(self.url, notify=notify))()
+        return self._session
+
+
+def _user_errors(func: Callable) -> Callable:
+    """Turn the errors a user can cause into one clear line on stderr and exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from sqlalchemy.exc import DBAPIError
+
+        from exodb.loader import SeedError
+        from exodb.migrations import SchemaError
+        from exodb.queries import UnknownName
+
+        try:
+            return func(*args, **kwargs)
+        except SeedError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            click.echo(
+                f"exodb: {len(exc.problems)} problem(s) found; nothing was written", err=True
+            )
+            sys.exit(1)
+        except (UnknownName, SchemaError, ValueError) as exc:
+            raise click.ClickException(str(exc)) from None
+        except DBAPIError as exc:
+            raise click.ClickException(f"database error: {exc.orig}") from None
+
+    return wrapper
+
+
+def output_options(func: Callable) -> Callable:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="table",
+        show_default=True,
+        help="Output format.",
+    )(func)
+
+
+def emit(rows: Sequence[Any], fmt: str, columns: Sequence[str]) -> None:
+    from exodb.render import render
+
+    click.echo(render(rows, fmt, columns), nl=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    "url",
+    metavar="URL",
+    envvar="EXODB_URL",
+    help="Database URL or SQLite file path (default: $EXODB_URL, then the default SQLite file).",
+)
+@click.version_option(package_name="exodb")
+@click.pass_context
+def main(ctx: click.Context, url: str | None) -> None:
+    """exodb: evidence on exosome therapies for spinal cord injury, from one curated review.
+
+    \b
+    Start with:
+      exodb cell-sources --immunogenicity low
+      exodb delivery-systems --indication glioma
+      exodb mechanisms
+    The default database is built from the bundled seeds the first time it is used.
+    """
+    ctx.obj = Context(url)
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+# --- database management ------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--reseed", is_flag=True, help="Reload the bundled seeds even if data is present.")
+@pass_context
+@_user_errors
+def init(ctx: Context, reseed: bool) -> None:
+    """Create or upgrade the database schema and load the bundled seeds into an empty database."""
+    from exodb.database import init_database
+    from exodb.db import make_engine
+
+    report = init_database(make_engine(ctx.url), reseed=reseed)
+    action = f"loaded {report.rows} rows from seeds" if report.seeded else "data already present"
+    click.echo(f"exodb: {report.url} at schema revision {report.revision}; {action}")
+
+
+@main.command()
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=str))
+@pass_context
+@_user_errors
+def seed(ctx: Context, folder: str | None) -> None:
+    """Replace the database's content with the seed CSV files (default: the bundled seeds).
+
+    Every file is checked first; on any problem nothing is written.
+    """
+    from pathlib import Path
+
+    from exodb import migrations
+    from exodb.db import make_engine
+    from exodb.loader import load_folder
+    from exodb.resources import seeds_dir
+
+    engine = make_engine(ctx.url)
+    migrations.upgrade(engine)
+    counts = load_folder(engine, Path(folder) if folder else seeds_dir())
+    click.echo(f"exodb: loaded {sum(counts.values())} rows into {len(counts)} tables")
+
+
+# --- listings ------------------------------------------------------------------------------------
+
+
+def _ordinal(name: str) -> click.Choice:
+    return click.Choice(v.ORDINALS[name])
+
+
+@main.command("cell-sources")
+@click.option("--immunogenicity", type=_ordinal("immunogenicity"), help="Exactly this level.")
+@click.option("--max-immunogenicity", type=_ordinal("immunogenicity"), help="At most this level.")
+@click.option("--clinical-potential", type=_ordinal("clinical_potential"), help="Exactly this.")
+@click.option(
+    "--min-clinical-potential", type=_ordinal("clinical_potential"), help="At least this level."
+)
+@click.option(
+    "--max-acquisition", type=_ordinal("acquisition"), help="At most this hard to obtain."
+)
+@click.option("--min-expansion", type=_ordinal("expansion"), help="At least this expandable.")
+@click.option("--category", type=click.Choice(v.CELL_SOURCE_CATEGORIES))
+@click.option("--within", metavar="SOURCE", help="A source and everything below it (e.g. MSC).")
+@click.option("--profiled", is_flag=True, help="Only the nine sources compared in Table 1.")
+@output_options
+@pass_context
+@_user_errors
+def cell_sources_command(ctx: Context, fmt: str, **filters: Any) -> None:
+    """Exosome cell sources, with Table 1's comparison where the review gives one."""
+    from exodb import queries
+
+    rows = queries.cell_sources(ctx.session(), **filters)
+    columns = ["key", "name", "abbreviation", "parent", "immunogenicity", "clinical_potential"]
+    emit(rows, fmt, columns + ["acquisition", "expansion", "refs"])
+
+
+@main.command()
+@click.option("--key", type=click.Choice(v.MECHANISM_KEYS), help="One mechanism only.")
+@output_options
+@pass_context
+@_user_errors
+def mechanisms(ctx: Context, fmt: str, key: str | None) -> None:
+    """Table 2: mechanisms of exosome therapy, with core functions, molecules and pathways."""
+    from exodb import queries
+
+    rows = queries.mechanisms(ctx.session(), key=key)
+    emit(rows, fmt, ["key", "name", "section", "functions", "pathways"])
+
+
+@main.command("delivery-systems")
+@click.option("--indication", metavar="DISEASE", help="e.g. glioma, SCI, stroke.")
+@click.option("--payload", metavar="TEXT", help="Loaded drug type contains TEXT (e.g. siRNA).")
+@output_options
+@pass_context
+@_user_errors
+def delivery_systems_command(
+    ctx: Context, fmt: str, indication: str | None, payload: str | None
+) -> None:
+    """Table 3: exosome-based nano-delivery systems."""
+    from exodb import queries
+
+    rows = queries.delivery_systems(ctx.session(), indication=indication, payload=payload)
+    emit(rows, fmt, ["key", "name", "payloads", "indications", "refs"])
+
+
+@main.command()
+@output_options
+@pass_context
+@_user_errors
+def trials(ctx: Context, fmt: str) -> None:
+    """Clinical trials of exosomes in SCI (as the review reports them)."""
+    from exodb import queries
+
+    rows = queries.trials(ctx.session())
+    emit(rows, fmt, ["registry_id", "phase", "source", "route", "population", "ref"])
+
+
+@main.command()
+@click.option("--kind", type=click.Choice(v.MOLECULE_KINDS))
+@click.option("--name", metavar="NAME", help="One molecule, by any name or alias.")
+@output_options
+@pass_context
+@_user_errors
+def molecules(ctx: Context, fmt: str, kind: str | None, name: str | None) -> None:
+    """Molecules (cargo, targets, pathway nodes) and how many studies involve each."""
+    from exodb import queries
+
+    rows = queries.molecules(ctx.session(), kind=kind, name=name)
+    emit(rows, fmt, ["key", "kind", "full_name", "parent", "studies"])
+
+
+@main.command()
+@click.option("--node", metavar="MOLECULE", help="Pathways containing this node (e.g. NF-kB).")
+@output_options
+@pass_context
+@_user_errors
+def pathways(ctx: Context, fmt: str, node: str | None) -> None:
+    """Signalling pathways as written, their nodes, and how many studies cite each."""
+    from exodb import queries
+
+    rows = queries.pathways(ctx.session(), node=node)
+    emit(rows, fmt, ["key", "nodes", "studies"])
+
+
+@main.command()
+@click.option("--cell-source", metavar="SOURCE", help="Source and its subtypes (e.g. MSC).")
+@click.option("--mechanism", type=click.Choice(v.MECHANISM_KEYS))
+@click.option("--ref", type=int, metavar="N", help="Reference number.")
+@output_options
+@pass_context
+@_user_errors
+def studies(ctx: Context, fmt: str, **filters: Any) -> None:
+    """Primary studies the review describes."""
+    from exodb import queries
+
+    rows = queries.studies(ctx.session(), **filters)
+    emit(
+        rows,
+        fmt,
+        ["key", "ref", "first_author", "cell_source", "cargo", "pathways", "mechanisms", "species"],
+    )
+
+
+@main.command()
+@click.option("--kind", type=click.Choice(v.CURATION_KINDS))
+@click.option("--subject", metavar="FILE:KEY", help="e.g. cell_sources:uc_msc, references:146")
+@output_options
+@pass_context
+@_user_errors
+def notes(ctx: Context, fmt: str, kind: str | None, subject: str | None) -> None:
+    """Curation notes: the review's typos, inconsistencies and contradictions."""
+    from exodb import queries
+
+    rows = queries.curation_notes(ctx.session(), kind=kind, subject=subject)
+    emit(rows, fmt, ["key", "kind", "section", "subject", "review_text"])
+
+
+@main.command()
+@click.option("--markers", is_flag=True, help="Only the contents the review names as markers.")
+@output_options
+@pass_context
+@_user_errors
+def components(ctx: Context, fmt: str, markers: bool) -> None:
+    """Section 2: what exosomes contain, and their markers."""
+    from exodb import queries
+
+    rows = queries.exosome_components(ctx.session(), markers_only=markers)
+    emit(rows, fmt, ["molecule", "component_class", "group", "is_marker", "refs"])
+
+
+@main.command()
+@output_options
+@pass_context
+@_user_errors
+def epidemiology(ctx: Context, fmt: str) -> None:
+    """Section 1: incidence of spinal cord injury."""
+    from exodb import queries
+
+    rows = queries.epidemiology(ctx.session())
+    emit(rows, fmt, ["key", "measure", "condition", "value", "unit", "region", "note", "refs"])
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

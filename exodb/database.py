@@ -1,0 +1,75 @@
+"""Open, create and seed exodb databases: the library behind ``exodb init`` and ``connect``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect
+
+from exodb import loader, migrations
+from exodb.config import is_default, resolve_url, sqlite_path
+from exodb.db import make_engine
+from exodb.resources import seeds_dir
+
+
+@dataclass(frozen=True)
+class InitReport:
+    url: str
+    revision: str
+    seeded: bool
+    rows: int
+
+
+def is_seeded(engine: Engine) -> bool:
+    """True when the database already holds curated rows."""
+    if not inspect(engine).has_table("reference"):
+        return False
+    with engine.connect() as connection:
+        return migrations.table_count(connection, "reference") > 0
+
+
+def init_database(engine: Engine, *, reseed: bool = False, seeds: Path | None = None) -> InitReport:
+    """Create or upgrade the schema, then load the seeds if the database is empty (or ``reseed``).
+
+    Safe to run again: an up-to-date, seeded database is left as it is.
+    """
+    migrations.upgrade(engine)
+    rows = 0
+    seeded = False
+    if reseed or not is_seeded(engine):
+        counts = loader.load_folder(engine, seeds or seeds_dir())
+        rows = sum(counts.values())
+        seeded = True
+    return InitReport(
+        url=engine.url.render_as_string(hide_password=True),
+        revision=migrations.head_revision(),
+        seeded=seeded,
+        rows=rows,
+    )
+
+
+def open_database(url: str | None = None, *, notify: Callable[[str], None] | None = None) -> Engine:
+    """An engine on a ready database.
+
+    The default SQLite file is built from the bundled seeds the first time it is used (and
+    ``notify`` is told so, in one line). Any other database must already be initialised; if
+    it is missing or behind this version's schema, :class:`exodb.migrations.SchemaError` says
+    which command fixes it.
+    """
+    resolved = resolve_url(url)
+    path = sqlite_path(resolved)
+    if is_default(url) and path is not None and not path.exists():
+        engine = make_engine(resolved)
+        report = init_database(engine)
+        if notify:
+            notify(f"exodb: created the default database at {path} ({report.rows} rows from seeds)")
+        return engine
+    if path is not None and not path.exists():
+        raise migrations.SchemaError(
+            f"no database at {path}; run `exodb --db {path} init` to create it"
+        )
+    engine = make_engine(resolved, create_parent=False)
+    migrations.ensure_current(engine, "" if is_default(url) else str(url))
+    return engine

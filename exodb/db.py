@@ -1,0 +1,39 @@
+"""Engines and sessions for exodb's databases.
+
+Every SQLite connection that exodb opens has foreign keys switched on: SQLite leaves them off by
+default and ignores the pragma inside a transaction, so it is set from a connect-event listener,
+before anything else runs on the connection.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from exodb.config import resolve_url, sqlite_path
+
+
+def _enable_sqlite_foreign_keys(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_engine(url: str | None = None, *, create_parent: bool = True) -> Engine:
+    """Create an engine for ``url`` (resolved as in :func:`exodb.config.resolve_url`).
+
+    For a SQLite file, the parent folder is created when ``create_parent`` is true.
+    """
+    resolved = resolve_url(url)
+    path = sqlite_path(resolved)
+    if path is not None and create_parent:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(resolved)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _enable_sqlite_foreign_keys)
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """A session factory bound to ``engine``; sessions do not expire objects on commit."""
+    return sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,652 @@
+"""Validate seed CSV files and load them in one transaction.
+
+The same loader serves the bundled seeds and a user's own files. It reads and checks everything
+first: encoding, CSV syntax, columns, types, enumerations, keys, references between files,
+hierarchies, aliases and pathway nodes. Any problem is reported as ``file:line: column: problem``
+and nothing is written. Only a clean set of files is written, in a single transaction, so the
+database is either fully loaded or exactly as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, MetaData, func, insert, select
+
+from exodb import seedspec as spec
+from exodb.models import Base
+from exodb.vocabulary import fold
+
+_INT = re.compile(r"^[+-]?\d+$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, located as precisely as the input allows."""
+
+    path: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.column}: {self.message}"
+
+
+class SeedError(Exception):
+    """The input cannot be loaded; ``problems`` lists every reason found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        head = "\n".join(str(p) for p in problems[:50])
+        more = f"\n... and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(head + more)
+
+
+@dataclass
+class Row:
+    line: int
+    values: dict[str, Any]
+
+
+@dataclass
+class SeedSet:
+    """Parsed seed files, keyed by file name (``cell_sources``), before any database work."""
+
+    folder: Path
+    files: dict[str, list[Row]] = field(default_factory=dict)
+    paths: dict[str, str] = field(default_factory=dict)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _decode(path: Path, problems: list[Problem]) -> str | None:
+    raw = path.read_bytes()
+    try:
+        # A UTF-8 byte-order mark (as spreadsheet programs write) is accepted and dropped.
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(
+            Problem(
+                str(path),
+                line,
+                "-",
+                f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+            )
+        )
+        return None
+
+
+def _convert(col: spec.Column, raw: str, where: tuple[str, int], problems: list[Problem]) -> Any:
+    path, line = where
+    value = raw.strip()
+    if value == "":
+        if col.required:
+            problems.append(Problem(path, line, col.name, "required value is empty"))
+        return [] if col.kind in (spec.TEXT_LIST, spec.REF_LIST) else None
+
+    def bad(message: str) -> None:
+        problems.append(Problem(path, line, col.name, message))
+
+    if col.kind == spec.INT or (col.kind == spec.REF and col.target == "references"):
+        if not _INT.match(value):
+            bad(f"'{value}' is not a whole number")
+            return None
+        return int(value)
+    if col.kind == spec.FLOAT:
+        try:
+            number = float(value)
+        except ValueError:
+            bad(f"'{value}' is not a number")
+            return None
+        if not math.isfinite(number):
+            bad(f"'{value}' is not a finite number")
+            return None
+        return number
+    if col.kind == spec.BOOL:
+        lowered = value.lower()
+        if lowered not in ("true", "false"):
+            bad(f"'{value}' is not a boolean; write true or false")
+            return None
+        return lowered == "true"
+    if col.kind == spec.ENUM:
+        if value not in col.values:
+            close = difflib.get_close_matches(value, col.values, n=1, cutoff=0.75)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            bad(f"'{value}' is not one of: {', '.join(col.values)}{hint}")
+            return None
+        return value
+    if col.kind in (spec.TEXT_LIST, spec.REF_LIST):
+        items = [item.strip() for item in value.split(";") if item.strip()]
+        if col.kind == spec.REF_LIST and col.target == "references":
+            numbers = []
+            for item in items:
+                if not _INT.match(item):
+                    bad(f"'{item}' is not a reference number")
+                    return []
+                numbers.append(int(item))
+            items = numbers
+        seen: set[Any] = set()
+        for item in items:
+            if item in seen:
+                bad(f"'{item}' is listed twice")
+            seen.add(item)
+        return items
+    return value
+
+
+def read_file(seed: spec.SeedFile, path: Path, problems: list[Problem]) -> list[Row]:
+    """Parse one CSV file against its spec; problems are appended, good rows returned."""
+    text = _decode(path, problems)
+    if text is None:
+        return []
+    where_path = str(path)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[Row] = []
+    try:
+        header = next(reader, None)
+        if header is None:
+            problems.append(Problem(where_path, 1, "-", "the file is empty; it needs a header row"))
+            return []
+        header = [h.strip() for h in header]
+        known = {c.name for c in seed.columns}
+        expected = ", ".join(c.name for c in seed.columns)
+        for name in header:
+            if name not in known:
+                problems.append(
+                    Problem(
+                        where_path,
+                        1,
+                        name or "(empty)",
+                        f"unknown column; {seed.filename} has: {expected}",
+                    )
+                )
+        for name in sorted({h for h in header if header.count(h) > 1}):
+            problems.append(Problem(where_path, 1, name, "column appears twice in the header"))
+        for col in seed.columns:
+            if col.required and col.name not in header:
+                problems.append(Problem(where_path, 1, col.name, "required column is missing"))
+        if any(p.path == where_path and p.line == 1 for p in problems):
+            return []
+        start = reader.line_num + 1
+        for record in reader:
+            line = start
+            start = reader.line_num + 1
+            if not record or all(not cell.strip() for cell in record):
+                continue
+            if len(record) != len(header):
+                problems.append(
+                    Problem(
+                        where_path,
+                        line,
+                        "-",
+                        f"expected {len(header)} fields, found {len(record)} "
+                        "(check for a stray comma or an unquoted value)",
+                    )
+                )
+                continue
+            cells = dict(zip(header, record, strict=True))
+            values = {
+                col.name: _convert(col, cells.get(col.name, ""), (where_path, line), problems)
+                for col in seed.columns
+            }
+            rows.append(Row(line, values))
+    except csv.Error as exc:
+        problems.append(
+            Problem(where_path, reader.line_num, "-", f"malformed CSV: {exc} (unbalanced quotes?)")
+        )
+    return rows
+
+
+def read_seed_set(folder: Path, *, require_all: bool = True) -> tuple[SeedSet, list[Problem]]:
+    """Read every seed file in ``folder``; with ``require_all``, a missing file is a problem."""
+    problems: list[Problem] = []
+    seeds = SeedSet(Path(folder))
+    if not seeds.folder.is_dir():
+        problems.append(Problem(str(folder), 0, "-", "no such folder"))
+        return seeds, problems
+    for seed in spec.SEED_FILES:
+        path = seeds.folder / seed.filename
+        if not path.exists():
+            if require_all:
+                problems.append(Problem(str(path), 0, "-", "file is missing"))
+            continue
+        seeds.paths[seed.name] = str(path)
+        seeds.files[seed.name] = read_file(seed, path, problems)
+    return seeds, problems
+
+
+# --- validation -----------------------------------------------------------------------------
+
+
+def _key_of(seed: spec.SeedFile, row: Row) -> tuple:
+    return tuple(row.values.get(k) for k in seed.key)
+
+
+def _label(seed_name: str) -> str:
+    return seed_name.rstrip("s").replace("_", " ") if seed_name != "species" else "species"
+
+
+class _Validator:
+    def __init__(self, seeds: SeedSet, existing: dict[str, set] | None = None):
+        self.seeds = seeds
+        self.problems: list[Problem] = []
+        # Keys other rows may point at: from these files, plus (for imports) the database.
+        self.keys: dict[str, set] = {name: set(vals) for name, vals in (existing or {}).items()}
+        self.molecule_names: dict[str, str] = {}
+        # Folded molecule names already in the database (for imports that add pathways only).
+        self.existing_molecule_names: dict[str, str] = {}
+
+    def problem(self, seed_name: str, line: int, column: str, message: str) -> None:
+        self.problems.append(Problem(self.seeds.paths[seed_name], line, column, message))
+
+    def run(self) -> list[Problem]:
+        for seed in spec.SEED_FILES:
+            rows = self.seeds.files.get(seed.name)
+            if rows is None:
+                continue
+            self.check_unique(seed, rows)
+            if seed.key_column:
+                self.keys.setdefault(seed.name, set()).update(
+                    r.values[seed.key_column] for r in rows if r.values[seed.key_column] is not None
+                )
+        for seed in spec.SEED_FILES:
+            rows = self.seeds.files.get(seed.name)
+            if rows is None:
+                continue
+            self.check_references(seed, rows)
+        self.check_hierarchies()
+        self.check_names()
+        self.check_pathways()
+        self.check_rules()
+        return self.problems
+
+    def check_unique(self, seed: spec.SeedFile, rows: list[Row]) -> None:
+        first: dict[tuple, int] = {}
+        for row in rows:
+            key = _key_of(seed, row)
+            if any(k is None for k in key) and all(seed.column(k).required for k in seed.key):
+                continue  # already reported as empty
+            if key in first:
+                shown = ", ".join(f"{k}={v}" for k, v in zip(seed.key, key, strict=True))
+                self.problem(
+                    seed.name,
+                    row.line,
+                    seed.key[0],
+                    f"duplicate key ({shown}); first defined on line {first[key]}",
+                )
+            else:
+                first[key] = row.line
+
+    def unknown(self, seed_name: str, line: int, col: spec.Column, value: Any) -> None:
+        target = col.target or ""
+        candidates = [str(k) for k in self.keys.get(target, ())]
+        by_fold = [c for c in candidates if fold(c) == fold(str(value))]
+        close = by_fold or difflib.get_close_matches(str(value), candidates, n=3)
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        self.problem(
+            seed_name,
+            line,
+            col.name,
+            f"unknown {_label(target)} '{value}' (not a key of {target}.csv){hint}",
+        )
+
+    def check_references(self, seed: spec.SeedFile, rows: list[Row]) -> None:
+        for col in seed.columns:
+            if col.kind not in (spec.REF, spec.REF_LIST):
+                continue
+            known = self.keys.get(col.target or "", set())
+            for row in rows:
+                value = row.values.get(col.name)
+                values = value if col.kind == spec.REF_LIST else [value]
+                for item in values:
+                    if item is not None and item not in known:
+                        self.unknown(seed.name, row.line, col, item)
+
+    def check_hierarchies(self) -> None:
+        for name in ("sections", "species", "cell_sources", "molecules"):
+            rows = self.seeds.files.get(name)
+            if not rows:
+                continue
+            parent = {r.values["key"]: (r.values.get("parent"), r.line) for r in rows}
+            for start, (_, line) in parent.items():
+                seen = {start}
+                node = parent[start][0]
+                while node is not None and node in parent:
+                    if node in seen:
+                        self.problem(
+                            name, line, "parent", f"'{start}' is its own ancestor (a cycle)"
+                        )
+                        break
+                    seen.add(node)
+                    node = parent[node][0]
+
+    def check_names(self) -> None:
+        for name, name_columns in spec.NAMED_FILES.items():
+            rows = self.seeds.files.get(name)
+            if rows is None:
+                continue
+            owner: dict[str, tuple[str, int, str]] = {}
+            for row in rows:
+                key = row.values["key"]
+                for column, text in _names_of(name_columns, row.values):
+                    folded = fold(text)
+                    if not folded:
+                        self.problem(name, row.line, column, f"'{text}' has no letters or digits")
+                        continue
+                    other = owner.get(folded)
+                    if other and other[0] != key:
+                        self.problem(
+                            name,
+                            row.line,
+                            column,
+                            f"'{text}' would also name '{other[0]}' (line {other[1]}, "
+                            f"{other[2]}); a name may point at one entry only",
+                        )
+                    else:
+                        owner.setdefault(folded, (key, row.line, column))
+            if name == "molecules":
+                self.molecule_names = {f: k for f, (k, _, _) in owner.items()}
+
+    def check_pathways(self) -> None:
+        rows = self.seeds.files.get("pathways")
+        if rows is None:
+            return
+        seen: dict[tuple[str, ...], tuple[str, int]] = {}
+        for row in rows:
+            key = row.values["key"]
+            if not key:
+                continue
+            nodes = split_pathway(key)
+            if any(not node for node in nodes):
+                self.problem("pathways", row.line, "key", f"'{key}' has an empty node")
+                continue
+            resolved = []
+            for node in nodes:
+                molecule = self.molecule_names.get(fold(node))
+                if molecule is None and fold(node) in self.existing_molecule_names:
+                    molecule = self.existing_molecule_names[fold(node)]
+                if molecule is None:
+                    close = difflib.get_close_matches(
+                        node, sorted(self.keys.get("molecules", ())), n=3
+                    )
+                    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+                    self.problem(
+                        "pathways",
+                        row.line,
+                        "key",
+                        f"node '{node}' of '{key}' is not a molecule key or alias{hint}",
+                    )
+                resolved.append(molecule)
+            signature = tuple(resolved)
+            if None not in signature:
+                if signature in seen:
+                    other, line = seen[signature]
+                    self.problem(
+                        "pathways",
+                        row.line,
+                        "key",
+                        f"'{key}' has the same nodes as '{other}' (line {line})",
+                    )
+                seen[signature] = (key, row.line)
+
+    def check_rules(self) -> None:
+        for name in ("epidemiology", "outcomes"):
+            for row in self.seeds.files.get(name, []):
+                value, unit = row.values.get("value"), row.values.get("unit")
+                if value is not None and not unit:
+                    self.problem(name, row.line, "unit", "a value needs a unit")
+                if value is not None and value < 0 and unit == "%":
+                    self.problem(name, row.line, "value", f"negative percentage {value:g}")
+                if name == "epidemiology" and value is None and not row.values.get("note"):
+                    self.problem(name, row.line, "note", "a row without a value needs a note")
+        for row in self.seeds.files.get("study_interactions", []):
+            regulator, target = row.values.get("regulator"), row.values.get("target")
+            if regulator is not None and regulator == target:
+                self.problem(
+                    "study_interactions", row.line, "target", "regulator and target are the same"
+                )
+        for row in self.seeds.files.get("curation_notes", []):
+            values = row.values
+            if values.get("kind") == "contradicts_source" and not values.get("source"):
+                self.problem(
+                    "curation_notes",
+                    row.line,
+                    "source",
+                    "a contradicts_source note must say where the other reading was seen",
+                )
+            subject = values.get("subject")
+            if subject:
+                self.check_subject(row.line, subject)
+
+    def check_subject(self, line: int, subject: str) -> None:
+        file_name, _, key = subject.partition(":")
+        seed = spec.BY_NAME.get(file_name)
+        if seed is None or not seed.key_column or not key:
+            self.problem(
+                "curation_notes",
+                line,
+                "subject",
+                f"'{subject}' is not of the form file:key (e.g. cell_sources:uc_msc)",
+            )
+            return
+        wanted: Any = int(key) if file_name == "references" and _INT.match(key) else key
+        if wanted not in self.keys.get(file_name, set()):
+            self.problem(
+                "curation_notes", line, "subject", f"'{key}' is not a key of {file_name}.csv"
+            )
+
+
+def split_pathway(key: str) -> list[str]:
+    """The ordered nodes of a pathway as written: ``"PI3K/Akt/mTOR"`` -> PI3K, Akt, mTOR."""
+    return [node.strip() for node in key.split("/")]
+
+
+def _names_of(name_columns: Iterable[str], values: dict[str, Any]) -> list[tuple[str, str]]:
+    names = [(c, values.get(c)) for c in name_columns if values.get(c)]
+    names += [("aliases", alias) for alias in values.get("aliases") or []]
+    return names
+
+
+def validate(seeds: SeedSet, existing: dict[str, set] | None = None) -> list[Problem]:
+    """Every problem with a parsed seed set (in addition to those found while reading)."""
+    return _Validator(seeds, existing).run()
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def _metadata() -> MetaData:
+    return Base.metadata
+
+
+def _parent_first(rows: list[Row]) -> list[Row]:
+    """Order hierarchy rows so that every parent is inserted before its children."""
+    by_key = {r.values["key"]: r for r in rows}
+    depth: dict[str, int] = {}
+
+    def level(key: str) -> int:
+        if key not in depth:
+            parent = by_key[key].values.get("parent")
+            depth[key] = 0 if parent is None or parent not in by_key else level(parent) + 1
+        return depth[key]
+
+    return sorted(rows, key=lambda r: level(r.values["key"]))
+
+
+class _Writer:
+    def __init__(self, connection: Connection, seeds: SeedSet):
+        self.connection = connection
+        self.seeds = seeds
+        self.tables = _metadata().tables
+        self.ids: dict[str, dict[Any, int]] = {}
+        self.counts: dict[str, int] = {}
+
+    def next_id(self, table: str) -> int:
+        current = self.connection.execute(select(func.max(self.tables[table].c.id))).scalar()
+        return (current or 0) + 1
+
+    def existing_ids(self, seed: spec.SeedFile) -> dict[Any, int]:
+        table = self.tables[seed.table]
+        column = seed.column(seed.key_column)
+        key_col = table.c[column.db or column.name] if column.kind != spec.REF else None
+        if key_col is None:
+            return {}
+        return dict(self.connection.execute(select(key_col, table.c.id)).all())
+
+    def resolve(self, col: spec.Column, value: Any) -> Any:
+        if value is None:
+            return None
+        return self.ids[col.target][value]
+
+    def insert(self, table: str, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.connection.execute(insert(self.tables[table]), rows)
+        self.counts[table] = self.counts.get(table, 0) + len(rows)
+
+    def write(self) -> dict[str, int]:
+        for seed in spec.SEED_FILES:
+            rows = self.seeds.files.get(seed.name)
+            ids = self.existing_ids(seed) if seed.key_column else {}
+            self.ids[seed.name] = ids
+            if rows is None:
+                continue
+            self.write_file(seed, rows, ids)
+        return self.counts
+
+    def write_file(self, seed: spec.SeedFile, rows: list[Row], ids: dict[Any, int]) -> None:
+        if seed.name in ("sections", "species", "cell_sources", "molecules"):
+            rows = _parent_first(rows)
+        with_id = seed.table not in spec.WITHOUT_ID
+        first_id = self.next_id(seed.table) if with_id else 0
+        records = []
+        row_ids = []
+        for offset, row in enumerate(rows):
+            record: dict[str, Any] = {}
+            if with_id:
+                record["id"] = first_id + offset
+            for col in seed.columns:
+                if col.kind in (spec.TEXT_LIST, spec.REF_LIST):
+                    continue
+                value = row.values.get(col.name)
+                if col.kind == spec.REF:
+                    value = self.resolve(col, value)
+                record[col.db or col.name] = value
+            if seed.key_column:
+                key_value = row.values[seed.key_column]
+                ids[key_value] = first_id + offset
+            records.append(record)
+            row_ids.append(first_id + offset)
+        self.insert(seed.table, records)
+        if with_id:
+            self.write_lists(seed, rows, row_ids)
+
+    def write_lists(self, seed: spec.SeedFile, rows: list[Row], row_ids: list[int]) -> None:
+        for (file_name, column), (table, owner_col, target_col) in spec.REF_LIST_TABLES.items():
+            if file_name != seed.name:
+                continue
+            target = seed.column(column).target or ""
+            ordered = "position" in self.tables[table].c
+            links = [
+                {owner_col: row_id, target_col: self.ids[target][item]}
+                | ({"position": position} if ordered else {})
+                for row, row_id in zip(rows, row_ids, strict=True)
+                for position, item in enumerate(row.values.get(column) or [], start=1)
+            ]
+            self.insert(table, links)
+        if seed.name in spec.NAMED_FILES:
+            self.write_names(seed, rows, row_ids)
+        if seed.name == "delivery_systems":
+            self.insert(
+                "delivery_system_payload",
+                [
+                    {"delivery_system_id": row_id, "position": i, "payload": payload}
+                    for row, row_id in zip(rows, row_ids, strict=True)
+                    for i, payload in enumerate(row.values["payloads"], start=1)
+                ],
+            )
+        if seed.name == "pathways":
+            self.write_pathway_nodes(rows, row_ids)
+
+    def write_names(self, seed: spec.SeedFile, rows: list[Row], row_ids: list[int]) -> None:
+        owner = f"{seed.table}_id"
+        records = []
+        for row, row_id in zip(rows, row_ids, strict=True):
+            seen: set[str] = set()
+            for column, text in _names_of(spec.NAMED_FILES[seed.name], row.values):
+                folded = fold(text)
+                if folded in seen:
+                    continue
+                seen.add(folded)
+                records.append(
+                    {
+                        owner: row_id,
+                        "name": text,
+                        "folded": folded,
+                        "is_alias": column == "aliases",
+                    }
+                )
+        self.insert(f"{seed.table}_name", records)
+
+    def write_pathway_nodes(self, rows: list[Row], row_ids: list[int]) -> None:
+        names = self.tables["molecule_name"]
+        lookup = dict(self.connection.execute(select(names.c.folded, names.c.molecule_id)).all())
+        self.insert(
+            "pathway_node",
+            [
+                {"pathway_id": row_id, "position": i, "molecule_id": lookup[fold(node)]}
+                for row, row_id in zip(rows, row_ids, strict=True)
+                for i, node in enumerate(split_pathway(row.values["key"]), start=1)
+            ],
+        )
+
+
+def clear(connection: Connection) -> None:
+    """Delete every exodb row (children first), keeping the schema and its revision."""
+    for table in reversed(_metadata().sorted_tables):
+        connection.execute(table.delete())
+
+
+def _reset_sequences(connection: Connection) -> None:
+    # Rows carry explicit ids; PostgreSQL's sequences must be moved past them.
+    if connection.dialect.name != "postgresql":
+        return
+    for table in _metadata().sorted_tables:
+        if "id" in table.c and table.c.id.primary_key:
+            connection.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                f"coalesce((SELECT max(id) FROM {table.name}), 0) + 1, false)"
+            )
+
+
+def check_folder(folder: Path) -> list[Problem]:
+    """Every problem with the seed files in ``folder``, without touching any database."""
+    seeds, problems = read_seed_set(folder)
+    return problems + validate(seeds)
+
+
+def load_folder(engine: Engine, folder: Path) -> dict[str, int]:
+    """Replace the database's content with the seed files in ``folder``, all or nothing.
+
+    Returns the number of rows written per table. Raises :class:`SeedError` (and writes
+    nothing) when any file has a problem.
+    """
+    seeds, problems = read_seed_set(folder)
+    problems += validate(seeds)
+    if problems:
+        raise SeedError(problems)
+    with engine.begin() as connection:
+        clear(connection)
+        counts = _Writer(connection, seeds).write()
+        _reset_sequences(connection)
+    return counts
