@@ -185,26 +185,28 @@ class EpidemiologyRow:
 # --- name look-up and hierarchies ---------------------------------------------------------------
 
 
-def _resolve(session: Session, names: Table, owner: str, kind: str, text: str) -> list[int]:
+def _resolve(session: Session, names: Table, owner: Any, kind: str, text: str) -> list[int]:
+    """Ids of the ``owner`` rows that ``text`` names; on no match, suggest the closest keys."""
     folded = fold(text)
-    owner_col = names.c[f"{owner}_id"]
+    owner_col = names.c[f"{owner.__tablename__}_id"]
     ids = session.scalars(select(owner_col).where(names.c.folded == folded)).all()
     if ids:
         return list(ids)
-    known = session.execute(select(names.c.name, names.c.folded)).all()
-    by_fold = {f: n for n, f in known}
-    close = difflib.get_close_matches(folded, list(by_fold), n=3, cutoff=0.6)
-    raise UnknownName(kind, text, [by_fold[c] for c in close])
+    known = session.execute(select(names.c.folded, owner.key).join(owner, owner.id == owner_col))
+    key_of = dict(known.all())
+    close = difflib.get_close_matches(folded, list(key_of), n=6, cutoff=0.6)
+    suggestions = list(dict.fromkeys(key_of[c] for c in close))[:3]
+    raise UnknownName(kind, text, suggestions)
 
 
 def resolve_cell_source(session: Session, text: str) -> int:
     """The id of the cell source a user's name means (key, name, abbreviation or alias)."""
-    return _resolve(session, cell_source_name, "cell_source", "cell source", text)[0]
+    return _resolve(session, cell_source_name, CellSource, "cell source", text)[0]
 
 
 def resolve_molecule(session: Session, text: str) -> int:
     """The id of the molecule a user's name means (key, full name or alias, folded)."""
-    return _resolve(session, molecule_name, "molecule", "molecule", text)[0]
+    return _resolve(session, molecule_name, Molecule, "molecule", text)[0]
 
 
 def _subtree(table: Table, root_id: int, name: str) -> CTE:

@@ -1,0 +1,232 @@
+"""The exodb command, driven through click's CliRunner and once as the installed executable."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from exodb.cli import main
+from exodb.queries import StudyRow
+
+
+def run(runner, url, *args):
+    result = runner.invoke(main, ["--db", url, *args])
+    assert "Traceback" not in result.output
+    return result
+
+
+def as_json(runner, url, *args):
+    result = run(runner, url, *args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_cell_sources_json_contract(runner, seeded_url):
+    rows = as_json(runner, seeded_url, "cell-sources")
+    ipsc = next(r for r in rows if r["key"] == "ipsc")
+    assert {
+        "key",
+        "name",
+        "abbreviation",
+        "parent",
+        "category",
+        "immunogenicity",
+        "clinical_potential",
+        "acquisition",
+        "expansion",
+        "refs",
+    } <= set(ipsc)
+    assert ipsc["immunogenicity"] == "low"
+    assert ipsc["clinical_potential"] == "high"
+    assert ipsc["refs"] == [176, 177, 178]
+    assert ipsc["parent"] == "stem_cell"
+    msc = next(r for r in rows if r["key"] == "msc")
+    assert msc["immunogenicity"] is None and msc["refs"] == []
+
+
+def test_delivery_systems_json_contract(runner, seeded_url):
+    rows = as_json(runner, seeded_url, "delivery-systems", "--indication", "glioma")
+    assert [r["key"] for r in rows] == [
+        "exosome_polymer_nanoparticle",
+        "exosome_inorganic_nanoparticle",
+        "exosome_micelle",
+        "exosome_mof",
+    ]
+    assert {"key", "name", "payloads", "indications", "refs"} <= set(rows[0])
+    assert rows[3]["indications"] == ["glioma"]
+    assert rows[3]["refs"] == [132, 191, 192]
+
+
+def test_trials_json_contract(runner, seeded_url):
+    (trial,) = as_json(runner, seeded_url, "trials")
+    assert {k: trial[k] for k in ("registry_id", "phase", "source", "route", "ref")} == {
+        "registry_id": "IRCT20200502047277N1",
+        "phase": "I",
+        "source": "uc_msc",
+        "route": "intradermal",
+        "ref": 146,
+    }
+
+
+def test_mechanisms_json_contract(runner, seeded_url):
+    rows = as_json(runner, seeded_url, "mechanisms")
+    assert [r["key"] for r in rows][0] == "neuroprotection"
+    assert {"key", "name", "functions", "molecules", "pathways"} <= set(rows[0])
+    assert "BDNF" in rows[0]["molecules"]
+
+
+def test_studies_json_contract_fields():
+    contract = {
+        "key",
+        "ref",
+        "first_author",
+        "cell_source",
+        "cargo",
+        "targets",
+        "pathways",
+        "mechanisms",
+        "species",
+        "route",
+        "materials",
+        "modifications",
+        "outcomes",
+    }
+    assert contract <= set(StudyRow.__dataclass_fields__)
+
+
+def test_table_markdown_latex_csv(runner, seeded_url):
+    table = run(runner, seeded_url, "trials").stdout
+    assert table.splitlines()[0].split() == [
+        "registry_id",
+        "phase",
+        "source",
+        "route",
+        "population",
+        "ref",
+    ]
+    assert "IRCT20200502047277N1" in table
+    markdown = run(runner, seeded_url, "trials", "--format", "markdown").stdout
+    assert markdown.startswith("| registry_id")
+    assert markdown.splitlines()[1].startswith("|---")
+    latex = run(runner, seeded_url, "trials", "--format", "latex").stdout
+    assert latex.startswith("\\begin{tabular}") and "\\toprule" in latex
+    assert "registry\\_id" in latex
+    csv_text = run(runner, seeded_url, "cell-sources", "--profiled", "--format", "csv").stdout
+    assert csv_text.splitlines()[1].startswith("uc_msc,")
+    assert "111;155;156;157" in csv_text
+
+
+def test_filters_on_the_command_line(runner, seeded_url):
+    rows = as_json(
+        runner,
+        seeded_url,
+        "cell-sources",
+        "--immunogenicity",
+        "low",
+        "--min-clinical-potential",
+        "relatively_high",
+    )
+    assert [r["key"] for r in rows] == ["uc_msc", "ad_msc", "bmsc", "schwann_cell", "ipsc"]
+    nodes = as_json(runner, seeded_url, "pathways", "--node", "NF-kB")
+    assert "TLR4/MyD88/NF-κB" in [r["key"] for r in nodes]
+
+
+def test_unknown_name_is_one_clear_line(runner, seeded_url):
+    result = run(runner, seeded_url, "cell-sources", "--within", "BMCS")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: unknown cell source 'BMCS'; did you mean:")
+
+
+def test_bad_choice_is_a_usage_error(runner, seeded_url):
+    result = run(runner, seeded_url, "cell-sources", "--immunogenicity", "none")
+    assert result.exit_code == 2
+    assert "'none' is not one of 'low', 'moderate', 'high'" in result.stderr
+
+
+def test_missing_explicit_database_names_the_fix(runner, tmp_path):
+    target = tmp_path / "nothing.sqlite"
+    result = run(runner, str(target), "trials")
+    assert result.exit_code == 1
+    assert f"no database at {target}; run `exodb --db {target} init` to create it" in (
+        result.stderr
+    )
+    assert not target.exists()
+
+
+def test_uninitialised_database_names_the_fix(runner, tmp_path):
+    target = tmp_path / "empty.sqlite"
+    target.touch()
+    result = run(runner, str(target), "trials")
+    assert result.exit_code == 1
+    assert "has no exodb schema; run `exodb --db" in result.stderr
+
+
+def test_default_database_is_built_on_first_use(runner, monkeypatch, tmp_path):
+    monkeypatch.setenv("EXODB_HOME", str(tmp_path / "home"))
+    first = runner.invoke(main, ["trials", "--format", "json"])
+    assert first.exit_code == 0, first.output
+    default = tmp_path / "home" / "exodb.sqlite"
+    assert first.stderr.startswith(f"exodb: created the default database at {default} (")
+    assert len(first.stderr.splitlines()) == 1
+    assert json.loads(first.stdout)[0]["registry_id"] == "IRCT20200502047277N1"
+    second = runner.invoke(main, ["trials"])
+    assert second.exit_code == 0 and second.stderr == ""
+
+
+def test_exodb_url_environment_variable(runner, monkeypatch, seeded_url):
+    monkeypatch.setenv("EXODB_URL", seeded_url)
+    result = runner.invoke(main, ["trials", "--format", "csv"])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[1].startswith("IRCT20200502047277N1,")
+
+
+def _installed_exodb() -> str:
+    candidate = Path(sys.executable).parent / "exodb"
+    found = str(candidate) if candidate.exists() else shutil.which("exodb")
+    if not found:
+        pytest.skip("the exodb executable is not installed in this environment")
+    return found
+
+
+def test_installed_executable(seeded_path, tmp_path):
+    env = {**os.environ, "EXODB_HOME": str(tmp_path)}
+    env.pop("EXODB_URL", None)
+    result = subprocess.run(
+        [
+            _installed_exodb(),
+            "--db",
+            str(seeded_path),
+            "delivery-systems",
+            "--indication",
+            "stroke",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert [r["key"] for r in json.loads(result.stdout)] == ["exosome_liposome", "exosome_hydrogel"]
+
+
+def test_help_does_not_import_sqlalchemy():
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from exodb.cli import main\n"
+        "result = CliRunner().invoke(main, ['--help'])\n"
+        "assert result.exit_code == 0\n"
+        "heavy = [m for m in ('sqlalchemy', 'alembic', 'tabulate') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
