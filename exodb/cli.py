@@ -235,7 +235,7 @@ def molecules(ctx: Context, fmt: str, kind: str | None, name: str | None) -> Non
 
 
 @main.command()
-@click.option("--node", metavar="MOLECULE", help="Pathways containing this node (e.g. NF-kB).")
+@click.option("--node", metavar="NODES", help="Containing a node (NF-kB) or chain (PI3K/Akt).")
 @output_options
 @pass_context
 @_user_errors
@@ -249,13 +249,28 @@ def pathways(ctx: Context, fmt: str, node: str | None) -> None:
 
 @main.command()
 @click.option("--cell-source", metavar="SOURCE", help="Source and its subtypes (e.g. MSC).")
-@click.option("--mechanism", type=click.Choice(v.MECHANISM_KEYS))
+@click.option("--cargo", metavar="MOLECULE", help="Carried or loaded; miR-21 = the family.")
+@click.option("--target", metavar="MOLECULE", help="Target of a regulator -> target link.")
+@click.option("--pathway", metavar="NODES", help="A node (NF-kB) or chain (PI3K/Akt).")
+@click.option("--mechanism", metavar="KEY", help="e.g. neuroprotection, ecm_regulation.")
+@click.option("--species", metavar="SPECIES", help="e.g. rat, mouse, monkey (includes subtypes).")
+@click.option("--route", metavar="ROUTE", help="e.g. intranasal, intravenous.")
+@click.option("--material", metavar="MATERIAL", help="e.g. hydrogel, collagen scaffold.")
+@click.option("--modification", metavar="KIND|MOLECULE", help="e.g. hypoxic_preconditioning, BDNF.")
+@click.option("--has-outcome", metavar="WORDS", help="An outcome measure contains WORDS.")
+@click.option("--quantitative", is_flag=True, help="Only studies with a numeric outcome.")
+@click.option(
+    "--exosome-based/--not-exosome-based",
+    default=None,
+    help="Keep only exosome studies, or only the findings proposed for combination.",
+)
+@click.option("--design", type=click.Choice(v.STUDY_DESIGNS))
 @click.option("--ref", type=int, metavar="N", help="Reference number.")
 @output_options
 @pass_context
 @_user_errors
 def studies(ctx: Context, fmt: str, **filters: Any) -> None:
-    """Primary studies the review describes."""
+    """Primary studies the review describes; all filters combine with AND."""
     from exodb import queries
 
     rows = queries.studies(ctx.session(), **filters)
@@ -264,6 +279,32 @@ def studies(ctx: Context, fmt: str, **filters: Any) -> None:
         fmt,
         ["key", "ref", "first_author", "cell_source", "cargo", "pathways", "mechanisms", "species"],
     )
+
+
+@main.command()
+@click.argument("key_or_ref")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("table", "markdown", "json")),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@pass_context
+@_user_errors
+def show(ctx: Context, key_or_ref: str, fmt: str) -> None:
+    """Everything about one study (KEY), or about each study of a reference number (N)."""
+    from exodb import queries
+    from exodb.render import study_card
+
+    details = queries.study_details(ctx.session(), key_or_ref)
+    if fmt == "json":
+        from exodb.render import render
+
+        click.echo(render(details, "json"), nl=False)
+        return
+    click.echo("\n".join(study_card(d, fmt) for d in details), nl=False)
 
 
 @main.command()

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, MetaData, func, insert, select
 
 from exodb import seedspec as spec
+from exodb.mirna import parse as parse_mirna
 from exodb.models import Base
 from exodb.vocabulary import fold
 
@@ -267,6 +268,7 @@ class _Validator:
             self.check_references(seed, rows)
         self.check_hierarchies()
         self.check_names()
+        self.check_mirnas()
         self.check_pathways()
         self.check_rules()
         return self.problems
@@ -357,6 +359,17 @@ class _Validator:
                         owner.setdefault(folded, (key, row.line, column))
             if name == "molecules":
                 self.molecule_names = {f: k for f, (k, _, _) in owner.items()}
+
+    def check_mirnas(self) -> None:
+        for row in self.seeds.files.get("molecules", []):
+            key = row.values.get("key")
+            if row.values.get("kind") == "mirna" and key and parse_mirna(key) is None:
+                self.problem(
+                    "molecules",
+                    row.line,
+                    "key",
+                    f"'{key}' is not a miRNA name of the form miR-21a-3p (kind is mirna)",
+                )
 
     def check_pathways(self) -> None:
         rows = self.seeds.files.get("pathways")
@@ -542,6 +555,8 @@ class _Writer:
                 if col.kind == spec.REF:
                     value = self.resolve(col, value)
                 record[col.db or col.name] = value
+            if seed.name == "molecules":
+                record.update(_mirna_columns(row.values))
             if seed.key_column:
                 key_value = row.values[seed.key_column]
                 ids[key_value] = first_id + offset
@@ -609,6 +624,17 @@ class _Writer:
                 for i, node in enumerate(split_pathway(row.values["key"]), start=1)
             ],
         )
+
+
+def _mirna_columns(values: dict[str, Any]) -> dict[str, Any]:
+    parts = parse_mirna(values["key"]) if values.get("kind") == "mirna" else None
+    return {
+        "mirna_stem": parts.stem if parts else None,
+        "mirna_family": parts.family if parts else None,
+        "mirna_letter": parts.letter if parts else None,
+        "mirna_paralog": parts.paralog if parts else None,
+        "mirna_arm": parts.arm if parts else None,
+    }
 
 
 def clear(connection: Connection) -> None:

@@ -192,6 +192,13 @@ class Molecule(Base):
     full_name: Mapped[str | None] = mapped_column(String(200))
     parent_id: Mapped[int | None] = fk("molecule.id", nullable=True)
     note: Mapped[str | None] = mapped_column(Text)
+    # The parts of a miRNA name (exodb.mirna), filled by the loader, so that a family query
+    # (miR-21 -> miR-21a-3p, not miR-210) is a plain indexed WHERE clause.
+    mirna_stem: Mapped[str | None] = mapped_column(String(3))
+    mirna_family: Mapped[int | None] = mapped_column(index=True)
+    mirna_letter: Mapped[str | None] = mapped_column(String(1))
+    mirna_paralog: Mapped[int | None]
+    mirna_arm: Mapped[str | None] = mapped_column(String(2))
 
     parent: Mapped[Molecule | None] = relationship(remote_side=[id])
 

@@ -19,6 +19,7 @@ from sqlalchemy import CTE, Select, Table, case, func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from exodb import vocabulary as v
+from exodb.mirna import parse as parse_mirna
 from exodb.models import (
     CellSource,
     CellSourceProfile,
@@ -28,21 +29,29 @@ from exodb.models import (
     Disease,
     Epidemiology,
     ExosomeComponent,
+    Material,
     Mechanism,
     MechanismMolecule,
     MechanismPathway,
     Molecule,
+    Outcome,
     Pathway,
     PathwayNode,
     Reference,
+    Route,
     Section,
+    Species,
     Study,
+    StudyInteraction,
     StudyModel,
+    StudyModification,
     StudyMolecule,
     StudyPathway,
     cell_source_name,
     delivery_system_indication,
+    material_name,
     molecule_name,
+    study_material,
     study_mechanism,
 )
 from exodb.vocabulary import fold
@@ -468,8 +477,6 @@ def molecules(
     target or modification). ``name`` is any name or alias; ``kind`` a molecule kind."""
     if kind is not None and kind not in v.MOLECULE_KINDS:
         raise ValueError(f"kind must be one of {', '.join(v.MOLECULE_KINDS)}")
-    from exodb.models import StudyInteraction, StudyModification
-
     uses = (
         select(StudyMolecule.molecule_id.label("molecule_id"), StudyMolecule.study_id)
         .union(
@@ -512,7 +519,8 @@ def molecules(
 def pathways(session: Session, *, node: str | None = None) -> list[PathwayRow]:
     """Pathways as written, with their ordered nodes and the number of studies citing them.
 
-    ``node`` keeps the pathways that contain that molecule (any name or alias).
+    ``node`` keeps the pathways that contain that molecule (any name or alias, members of a
+    family included) or that contiguous chain of nodes (``PI3K/Akt``).
     """
     counts = (
         select(StudyPathway.pathway_id, func.count(StudyPathway.study_id).label("n"))
@@ -526,12 +534,7 @@ def pathways(session: Session, *, node: str | None = None) -> list[PathwayRow]:
         .order_by(Pathway.key)
     )
     if node is not None:
-        molecule_id = resolve_molecule(session, node)
-        stmt = stmt.where(
-            Pathway.id.in_(
-                select(PathwayNode.pathway_id).where(PathwayNode.molecule_id == molecule_id)
-            )
-        )
+        stmt = stmt.where(Pathway.id.in_(pathways_matching(session, node)))
     return [
         PathwayRow(key=p.key, nodes=[n.molecule.key for n in p.nodes], studies=n)
         for p, n in session.execute(stmt).all()
@@ -541,35 +544,183 @@ def pathways(session: Session, *, node: str | None = None) -> list[PathwayRow]:
 # --- studies ------------------------------------------------------------------------------------
 
 
+def _subtree_many(table: Table, root_ids: list[int], name: str) -> CTE:
+    """A recursive CTE of the rows ``root_ids`` and everything below them."""
+    tree = select(table.c.id).where(table.c.id.in_(root_ids)).cte(name, recursive=True)
+    return tree.union_all(select(table.c.id).where(table.c.parent_id == tree.c.id))
+
+
+def molecule_set(session: Session, text: str, name: str = "molecule_tree") -> CTE:
+    """The molecules a user's name stands for, as a CTE of ids.
+
+    A miRNA name is matched by its parsed parts (``miR-21`` -> miR-21a-3p, never miR-210); any
+    other name by key, full name or alias (folded), together with the molecules below it
+    (``MAPK`` -> ERK, JNK, p38; ``NF-κB`` -> NF-κB p65).
+    """
+    parts = parse_mirna(text)
+    if parts is not None:
+        stmt = select(Molecule.id).where(
+            Molecule.mirna_stem == parts.stem, Molecule.mirna_family == parts.family
+        )
+        for attribute in ("letter", "paralog", "arm"):
+            wanted = getattr(parts, attribute)
+            if wanted is not None:
+                stmt = stmt.where(getattr(Molecule, f"mirna_{attribute}") == wanted)
+        ids = list(session.scalars(stmt))
+        if not ids:
+            known = session.scalars(select(Molecule.key).where(Molecule.kind == "mirna")).all()
+            raise UnknownName(
+                "miRNA", text, difflib.get_close_matches(text, known, n=3, cutoff=0.5)
+            )
+    else:
+        ids = _resolve(session, molecule_name, Molecule, "molecule", text)
+    return _subtree_many(Molecule.__table__, ids, name)
+
+
+def pathways_matching(session: Session, text: str) -> Select:
+    """Ids of the pathways that contain ``text`` as a node or a contiguous chain of nodes.
+
+    ``NF-κB`` finds every axis with NF-κB (or a member such as NF-κB p65); ``PI3K/Akt`` finds
+    PI3K/Akt/mTOR and PTEN/PI3K/Akt/mTOR, but not Akt/PI3K.
+    """
+    from exodb.loader import split_pathway
+
+    nodes = [n for n in split_pathway(text) if n]
+    if not nodes:
+        raise ValueError("a pathway needs at least one node, e.g. PI3K/Akt")
+    steps = [aliased(PathwayNode, name=f"node_{i}") for i in range(len(nodes))]
+    first = steps[0]
+    stmt = select(first.pathway_id).distinct()
+    for i, (step, node) in enumerate(zip(steps, nodes, strict=True)):
+        tree = molecule_set(session, node, name=f"node_tree_{i}")
+        if i:
+            previous = steps[i - 1]
+            stmt = stmt.join(
+                step,
+                (step.pathway_id == first.pathway_id) & (step.position == previous.position + 1),
+            )
+        stmt = stmt.where(step.molecule_id.in_(select(tree.c.id)))
+    return stmt
+
+
+def _vocabulary_id(session: Session, model: Any, kind: str, text: str) -> int:
+    """Id of a row of a small vocabulary (species, route) named by key or name, folded."""
+    folded = fold(text)
+    rows = session.execute(select(model.id, model.key, model.name)).all()
+    for row_id, key, name in rows:
+        if folded in (fold(key), fold(name)):
+            return row_id
+    names = {fold(k): k for _, k, _ in rows} | {fold(n): k for _, k, n in rows}
+    close = difflib.get_close_matches(folded, list(names), n=5, cutoff=0.5)
+    raise UnknownName(kind, text, list(dict.fromkeys(names[c] for c in close))[:3])
+
+
+def _mechanism_id(session: Session, text: str) -> int:
+    return _vocabulary_id(session, Mechanism, "mechanism", text)
+
+
+def _modification_condition(session: Session, text: str) -> Any:
+    folded = fold(text)
+    for kind in v.MODIFICATION_KINDS:
+        if folded == fold(kind) or (len(folded) >= 4 and fold(kind).startswith(folded)):
+            return StudyModification.kind == kind
+    try:
+        tree = molecule_set(session, text, name="modification_tree")
+    except UnknownName:
+        close = difflib.get_close_matches(text, v.MODIFICATION_KINDS, n=3, cutoff=0.4)
+        raise UnknownName("modification", text, close or list(v.MODIFICATION_KINDS)) from None
+    return StudyModification.molecule_id.in_(select(tree.c.id))
+
+
 def studies(
     session: Session,
     *,
     cell_source: str | None = None,
+    cargo: str | None = None,
+    target: str | None = None,
+    pathway: str | None = None,
     mechanism: str | None = None,
+    species: str | None = None,
+    route: str | None = None,
+    material: str | None = None,
+    modification: str | None = None,
+    has_outcome: str | None = None,
+    quantitative: bool = False,
+    exosome_based: bool | None = None,
+    design: str | None = None,
     ref: int | None = None,
 ) -> list[StudyRow]:
-    """Primary studies the review describes, filtered (all filters combine with AND).
+    """Primary studies the review describes; every filter given must hold (AND).
 
-    ``cell_source`` includes the source's descendants (``MSC`` finds UC-MSC studies).
+    - ``cell_source``: a source and its subtypes (``MSC`` finds UC-MSC and CD271+CD56+ BMSC).
+    - ``cargo``: molecules carried or loaded; a miRNA family (``miR-21``) or any molecule name,
+      with its members (``NF-kB``). ``target``: the target of a regulator -> target interaction.
+    - ``pathway``: a node or a contiguous chain (``PI3K/Akt``) of the pathways a study reports.
+    - ``mechanism``: a Table 2 category key. ``species``: a species and the species below it
+      (``monkey`` finds rhesus monkeys and macaques). ``route``, ``material``: by name.
+    - ``modification``: a kind (``hypoxic_preconditioning``) or the molecule involved (``BDNF``).
+    - ``has_outcome``: words in an outcome's measure; ``quantitative``: a numeric outcome.
+    - ``exosome_based``: False keeps the non-exosome findings the review proposes to combine.
+
+    Unknown names raise :class:`UnknownName` with the closest known names.
+
+    >>> [s.ref for s in studies(session, cargo="miR-21")]               # doctest: +SKIP
+    [54, 129]
     """
     stmt = select(Study.id)
+
+    def having(link: Any, condition: Any) -> None:
+        nonlocal stmt
+        stmt = stmt.where(Study.id.in_(select(link).where(condition)))
+
     if cell_source is not None:
         tree = cell_source_subtree(session, cell_source)
         stmt = stmt.where(Study.cell_source_id.in_(select(tree.c.id)))
-    if mechanism is not None:
-        mechanism_id = session.scalar(select(Mechanism.id).where(Mechanism.key == mechanism))
-        if mechanism_id is None:
-            raise UnknownName("mechanism", mechanism, list(v.MECHANISM_KEYS))
-        stmt = stmt.where(
-            Study.id.in_(
-                select(study_mechanism.c.study_id).where(
-                    study_mechanism.c.mechanism_id == mechanism_id
-                )
-            )
+    if cargo is not None:
+        tree = molecule_set(session, cargo, name="cargo_tree")
+        having(
+            StudyMolecule.study_id,
+            StudyMolecule.role.in_(("cargo", "loaded"))
+            & StudyMolecule.molecule_id.in_(select(tree.c.id)),
         )
+    if target is not None:
+        tree = molecule_set(session, target, name="target_tree")
+        having(StudyInteraction.study_id, StudyInteraction.target_id.in_(select(tree.c.id)))
+    if pathway is not None:
+        having(
+            StudyPathway.study_id,
+            StudyPathway.pathway_id.in_(pathways_matching(session, pathway)),
+        )
+    if mechanism is not None:
+        having(
+            study_mechanism.c.study_id,
+            study_mechanism.c.mechanism_id == _mechanism_id(session, mechanism),
+        )
+    if species is not None:
+        root = _vocabulary_id(session, Species, "species", species)
+        tree = _subtree_many(Species.__table__, [root], "species_tree")
+        having(StudyModel.study_id, StudyModel.species_id.in_(select(tree.c.id)))
+    if route is not None:
+        stmt = stmt.where(Study.route_id == _vocabulary_id(session, Route, "route", route))
+    if material is not None:
+        ids = _resolve(session, material_name, Material, "material", material)
+        having(study_material.c.study_id, study_material.c.material_id.in_(ids))
+    if modification is not None:
+        having(StudyModification.study_id, _modification_condition(session, modification))
+    if has_outcome is not None:
+        words = has_outcome.strip().lower()
+        having(Outcome.study_id, func.lower(Outcome.measure).contains(words, autoescape=True))
+    if quantitative:
+        having(Outcome.study_id, Outcome.value.is_not(None))
+    if exosome_based is not None:
+        stmt = stmt.where(Study.exosome_based.is_(exosome_based))
+    if design is not None:
+        if design not in v.STUDY_DESIGNS:
+            raise ValueError(f"design must be one of {', '.join(v.STUDY_DESIGNS)}")
+        stmt = stmt.where(Study.design == design)
     if ref is not None:
         stmt = stmt.where(Study.reference.has(Reference.number == ref))
-    return study_rows(session, session.scalars(stmt).all())
+    return study_rows(session, list(session.scalars(stmt)))
 
 
 def study_rows(session: Session, study_ids: list[int]) -> list[StudyRow]:
@@ -694,3 +845,152 @@ def epidemiology(session: Session) -> list[EpidemiologyRow]:
         )
         for e in session.scalars(stmt)
     ]
+
+
+# --- one study in full ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StudyDetail:
+    key: str
+    ref: int | None
+    first_author: str | None
+    section: str
+    design: str
+    exosome_based: bool
+    theme: str | None
+    cell_source: str | None
+    cell_source_lineage: list[str]
+    route: str | None
+    summary: str
+    cargo: list[dict[str, Any]]
+    interactions: list[dict[str, Any]]
+    pathways: list[dict[str, Any]]
+    mechanisms: list[str]
+    models: list[dict[str, Any]]
+    materials: list[str]
+    modifications: list[dict[str, Any]]
+    outcomes: list[dict[str, Any]]
+    reference: dict[str, Any] | None
+    curation_notes: list[dict[str, Any]]
+
+
+def _lineage(source: CellSource | None) -> list[str]:
+    keys = []
+    while source is not None:
+        keys.append(source.key)
+        source = source.parent
+    return keys
+
+
+def study_details(session: Session, key_or_ref: str) -> list[StudyDetail]:
+    """Everything about one study (by key), or about each study under a reference number.
+
+    Curation notes about the study, or about its reference, come with it.
+    """
+    text = key_or_ref.strip()
+    stmt = select(Study).options(
+        selectinload(Study.interactions),
+        selectinload(Study.outcomes).selectinload(Outcome.species),
+        selectinload(Study.modifications).selectinload(StudyModification.molecule),
+    )
+    if text.isdigit():
+        stmt = stmt.join(Study.reference).where(Reference.number == int(text))
+    else:
+        stmt = stmt.where(Study.key == text)
+    found = list(session.scalars(stmt.order_by(Study.key)))
+    if not found:
+        keys = session.scalars(select(Study.key)).all()
+        raise UnknownName("study", text, difflib.get_close_matches(text, keys, n=3, cutoff=0.5))
+    return [_detail(session, s) for s in found]
+
+
+def _detail(session: Session, s: Study) -> StudyDetail:
+    reference = s.reference
+    subjects = [f"studies:{s.key}"]
+    if reference is not None:
+        subjects.append(f"references:{reference.number}")
+    notes_stmt = (
+        select(CurationNote)
+        .where(
+            CurationNote.subject.in_(subjects)
+            | (
+                CurationNote.reference_id == reference.id
+                if reference is not None
+                else CurationNote.id.is_(None)
+            )
+        )
+        .order_by(CurationNote.key)
+    )
+    bibliography = None
+    if reference is not None:
+        bibliography = {
+            field_name: getattr(reference, field_name)
+            for field_name in (
+                "number",
+                "first_author",
+                "year",
+                "title",
+                "journal",
+                "doi",
+                "pmid",
+                "check_status",
+                "checked_at",
+            )
+        }
+    return StudyDetail(
+        key=s.key,
+        ref=reference.number if reference else None,
+        first_author=s.first_author,
+        section=s.section.key,
+        design=s.design,
+        exosome_based=s.exosome_based,
+        theme=s.theme,
+        cell_source=s.cell_source.key if s.cell_source else None,
+        cell_source_lineage=_lineage(s.cell_source),
+        route=s.route.key if s.route else None,
+        summary=s.summary,
+        cargo=[{"molecule": m.molecule.key, "role": m.role, "note": m.note} for m in s.molecules],
+        interactions=[
+            {
+                "regulator": i.regulator.key,
+                "target": i.target.key,
+                "effect": i.effect,
+                "note": i.note,
+            }
+            for i in s.interactions
+        ],
+        pathways=[
+            {"pathway": p.pathway.key, "effect": p.effect, "note": p.note} for p in s.pathways
+        ],
+        mechanisms=[m.key for m in s.mechanisms],
+        models=[{"species": m.species.key, "model": m.model, "note": m.note} for m in s.models],
+        materials=[m.key for m in s.materials],
+        modifications=[
+            {"kind": m.kind, "molecule": m.molecule.key if m.molecule else None, "note": m.note}
+            for m in s.modifications
+        ],
+        outcomes=[
+            {
+                "measure": o.measure,
+                "direction": o.direction,
+                "value": o.value,
+                "unit": o.unit,
+                "relative_to": o.relative_to,
+                "species": o.species.key if o.species else None,
+                "note": o.note,
+            }
+            for o in s.outcomes
+        ],
+        reference=bibliography,
+        curation_notes=[
+            {
+                "key": n.key,
+                "kind": n.kind,
+                "review_text": n.review_text,
+                "problem": n.problem,
+                "source": n.source,
+            }
+            for n in session.scalars(notes_stmt)
+        ],
+    )

@@ -121,3 +121,89 @@ def latex_table(headers: Sequence[str], table: Sequence[Sequence[Any]]) -> str:
     lines += [" & ".join(latex_escape(str(c)) for c in row) + r" \\" for row in table]
     lines += [r"\bottomrule", r"\end{tabular}"]
     return "\n".join(lines) + "\n"
+
+
+def _outcome_text(o: Mapping[str, Any]) -> str:
+    text = f"{o['measure']}: {o['direction'].replace('_', ' ')}"
+    if o.get("value") is not None:
+        text += f" {_cell(o['value'], ', ')} {o['unit']}"
+    if o.get("relative_to"):
+        text += f" (relative to {o['relative_to']})"
+    if o.get("species"):
+        text += f" [{o['species']}]"
+    return text
+
+
+def _reference_text(r: Mapping[str, Any]) -> str:
+    parts = [f"({r['number']})"]
+    if r.get("first_author"):
+        parts.append(f"{r['first_author']} et al.")
+    if r.get("title"):
+        parts.append(f"{r['title'].rstrip('.')}.")
+    venue = ", ".join(str(r[k]) for k in ("journal", "year") if r.get(k))
+    if venue:
+        parts.append(f"{venue}.")
+    if r.get("doi"):
+        parts.append(f"doi:{r['doi']}")
+    if r.get("pmid"):
+        parts.append(f"PMID {r['pmid']}")
+    if r.get("check_status"):
+        parts.append(f"[{r['check_status']}, seen at {r['checked_at']}]")
+    return " ".join(parts)
+
+
+def study_card(detail: Any, fmt: str = "table") -> str:
+    """One study as a citation-ready card: plain text, Markdown, or JSON (every field)."""
+    d = as_dict(detail)
+    if fmt == "json":
+        return json.dumps(d, ensure_ascii=False, indent=2) + "\n"
+    bullet = "- " if fmt == "markdown" else "  - "
+    ref = f"reference {d['ref']}" if d["ref"] is not None else "no reference number"
+    title = f"{d['key']} ({ref}{', ' + d['first_author'] + ' et al.' if d['first_author'] else ''})"
+    lines = [f"## {title}" if fmt == "markdown" else title, ""]
+    fields = [
+        ("Summary", d["summary"]),
+        ("Section", d["section"]),
+        ("Design", d["design"].replace("_", " ")),
+        ("Exosome-based", "yes" if d["exosome_based"] else "no"),
+        ("Theme", d["theme"]),
+        ("Source", " < ".join(d["cell_source_lineage"]) or None),
+        ("Route", d["route"]),
+        ("Mechanisms", ", ".join(d["mechanisms"]) or None),
+        ("Materials", ", ".join(d["materials"]) or None),
+    ]
+    # Markdown needs a blank line between paragraphs; plain text reads better without.
+    gap = [""] if fmt == "markdown" else []
+    for label, value in fields:
+        if value:
+            lines += [f"**{label}:** {value}" if fmt == "markdown" else f"{label}: {value}", *gap]
+    lists = [
+        ("Cargo", [f"{c['molecule']} ({c['role']})" for c in d["cargo"]]),
+        (
+            "Interactions",
+            [f"{i['regulator']} {i['effect']} {i['target']}" for i in d["interactions"]],
+        ),
+        ("Pathways", [f"{p['pathway']} ({p['effect']})" for p in d["pathways"]]),
+        ("Models", [m["species"] + (f": {m['model']}" if m["model"] else "") for m in d["models"]]),
+        (
+            "Modifications",
+            [
+                m["kind"] + (f" ({m['molecule']})" if m["molecule"] else "")
+                for m in d["modifications"]
+            ],
+        ),
+        ("Outcomes", [_outcome_text(o) for o in d["outcomes"]]),
+        ("Reference", [_reference_text(d["reference"])] if d["reference"] else []),
+        (
+            "Curation notes",
+            [
+                f'{n["key"]} [{n["kind"]}]: "{n["review_text"]}" - {n["problem"]}'
+                for n in d["curation_notes"]
+            ],
+        ),
+    ]
+    for label, items in lists:
+        if items:
+            lines += [f"**{label}:**", *gap] if fmt == "markdown" else [f"{label}:"]
+            lines += [f"{bullet}{item}" for item in items] + gap
+    return "\n".join(lines) + "\n"

@@ -62,10 +62,11 @@ MOLECULE_KINDS = (
 
 MATERIAL_CATEGORIES = ("hydrogel", "scaffold", "nanomaterial", "physical_therapy")
 COMPONENT_CLASSES = ("protein", "lipid", "nucleic_acid")
-STUDY_DESIGNS = ("in_vivo", "in_vitro", "clinical", "mixed")
+STUDY_DESIGNS = ("in_vivo", "in_vitro", "clinical", "mixed", "not_stated")
 STUDY_THEMES = ("biomaterial_combination", "nanocarrier", "clinical")
 MOLECULE_ROLES = ("cargo", "loaded", "co_administered", "agent")
-INTERACTION_EFFECTS = ("inhibits", "activates")
+# "regulates": the review names the target but not the direction.
+INTERACTION_EFFECTS = ("inhibits", "activates", "regulates")
 PATHWAY_EFFECTS = ("activates", "inhibits", "modulates")
 MODIFICATION_KINDS = (
     "hypoxic_preconditioning",
