@@ -230,3 +230,49 @@ def test_help_does_not_import_sqlalchemy():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
+
+
+def test_studies_on_the_command_line(runner, seeded_url):
+    rows = as_json(runner, seeded_url, "studies", "--cargo", "miR-21")
+    assert [(r["key"], r["ref"], r["cargo"]) for r in rows] == [
+        ("fu_54", 54, ["miR-21a-3p"]),
+        ("liu_129", 129, ["miR-21"]),
+    ]
+    contract = {
+        "key",
+        "ref",
+        "first_author",
+        "cell_source",
+        "cargo",
+        "targets",
+        "pathways",
+        "mechanisms",
+        "species",
+        "route",
+        "materials",
+        "modifications",
+        "outcomes",
+    }
+    assert contract <= set(rows[0])
+    agents = as_json(runner, seeded_url, "studies", "--not-exosome-based", "--species", "rat")
+    assert [r["key"] for r in agents] == ["ding_57", "yu_105"]
+
+
+def test_show_prints_the_card(runner, seeded_url):
+    result = run(runner, seeded_url, "show", "46")
+    assert result.exit_code == 0
+    assert "motor function recovery: increase 67 % [rhesus_monkey]" in result.stdout
+    assert "neurotrophic factor concentration: increase 8 fold (relative to natural secretion)" in (
+        result.stdout
+    )
+    assert "doi:10.1002/jev2.70066" in result.stdout
+    missing = run(runner, seeded_url, "show", "nobody_1")
+    assert missing.exit_code == 1
+    assert missing.stderr.startswith("Error: unknown study 'nobody_1'")
+
+
+def test_unknown_study_filter_name_is_an_error_not_an_empty_table(runner, seeded_url):
+    result = run(runner, seeded_url, "studies", "--cargo", "miR-12")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("Error: unknown miRNA 'miR-12'; did you mean:")
