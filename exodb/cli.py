@@ -65,20 +65,92 @@ def _user_errors(func: Callable) -> Callable:
 
 
 def output_options(func: Callable) -> Callable:
+    func = click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, writable=True),
+        help="Write to FILE; its extension (.txt .md .tex .csv .json) picks the format.",
+    )(func)
     return click.option(
         "--format",
         "fmt",
         type=click.Choice(FORMATS),
-        default="table",
-        show_default=True,
-        help="Output format.",
+        default=None,
+        help="Output format (default: from -o's extension, else table).",
     )(func)
 
 
-def emit(rows: Sequence[Any], fmt: str, columns: Sequence[str]) -> None:
+def resolve_format(fmt: str | None, output: str | None) -> str:
+    """The explicit --format, else the one -o's extension names, else a text table."""
+    if fmt:
+        return fmt
+    if output:
+        from pathlib import Path
+
+        from exodb.render import EXTENSIONS
+
+        suffix = Path(output).suffix.lower()
+        if suffix not in EXTENSIONS:
+            raise click.UsageError(
+                f"cannot tell the format from '{output}'; use --format or one of "
+                f"{', '.join(EXTENSIONS)}"
+            )
+        return EXTENSIONS[suffix]
+    return "table"
+
+
+def write(text: str, output: str | None) -> None:
+    """Print ``text``, or write it to ``output`` and say so on stderr."""
+    if output:
+        from pathlib import Path
+
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"exodb: wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+def emit(
+    rows: Sequence[Any], fmt: str | None, columns: Sequence[str], output: str | None = None
+) -> None:
     from exodb.render import render
 
-    click.echo(render(rows, fmt, columns), nl=False)
+    write(render(rows, resolve_format(fmt, output), columns), output)
+
+
+def emit_report(report: Any, fmt: str | None, output: str | None) -> None:
+    from exodb.render import render_report
+
+    write(render_report(report, resolve_format(fmt, output)), output)
+
+
+def study_filter_options(func: Callable) -> Callable:
+    """The filters of ``exodb studies``, shared by every command that selects studies."""
+    options = [
+        click.option("--cell-source", metavar="SOURCE", help="Source and its subtypes (MSC)."),
+        click.option("--cargo", metavar="MOLECULE", help="Carried or loaded; miR-21 = family."),
+        click.option("--target", metavar="MOLECULE", help="Target of a regulator -> target."),
+        click.option("--pathway", metavar="NODES", help="A node (NF-kB) or chain (PI3K/Akt)."),
+        click.option("--mechanism", metavar="KEY", help="e.g. neuroprotection."),
+        click.option("--species", metavar="SPECIES", help="e.g. rat, mouse, monkey."),
+        click.option("--route", metavar="ROUTE", help="e.g. intranasal, intravenous."),
+        click.option("--material", metavar="MATERIAL", help="e.g. hydrogel."),
+        click.option(
+            "--modification", metavar="KIND|MOLECULE", help="e.g. hypoxic_preconditioning."
+        ),
+        click.option("--has-outcome", metavar="WORDS", help="An outcome measure has WORDS."),
+        click.option("--quantitative", is_flag=True, help="Only studies with a numeric outcome."),
+        click.option(
+            "--exosome-based/--not-exosome-based",
+            default=None,
+            help="Only exosome studies, or only the findings proposed for combination.",
+        ),
+        click.option("--design", type=click.Choice(v.STUDY_DESIGNS)),
+        click.option("--ref", type=int, metavar="N", help="Reference number."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -170,13 +242,13 @@ def _ordinal(name: str) -> click.Choice:
 @output_options
 @pass_context
 @_user_errors
-def cell_sources_command(ctx: Context, fmt: str, **filters: Any) -> None:
+def cell_sources_command(ctx: Context, fmt: str | None, output: str | None, **filters: Any) -> None:
     """Exosome cell sources, with Table 1's comparison where the review gives one."""
     from exodb import queries
 
     rows = queries.cell_sources(ctx.session(), **filters)
     columns = ["key", "name", "abbreviation", "parent", "immunogenicity", "clinical_potential"]
-    emit(rows, fmt, columns + ["acquisition", "expansion", "refs"])
+    emit(rows, fmt, columns + ["acquisition", "expansion", "refs"], output)
 
 
 @main.command()
@@ -184,12 +256,12 @@ def cell_sources_command(ctx: Context, fmt: str, **filters: Any) -> None:
 @output_options
 @pass_context
 @_user_errors
-def mechanisms(ctx: Context, fmt: str, key: str | None) -> None:
+def mechanisms(ctx: Context, fmt: str | None, output: str | None, key: str | None) -> None:
     """Table 2: mechanisms of exosome therapy, with core functions, molecules and pathways."""
     from exodb import queries
 
     rows = queries.mechanisms(ctx.session(), key=key)
-    emit(rows, fmt, ["key", "name", "section", "functions", "pathways"])
+    emit(rows, fmt, ["key", "name", "section", "functions", "pathways"], output)
 
 
 @main.command("delivery-systems")
@@ -199,25 +271,25 @@ def mechanisms(ctx: Context, fmt: str, key: str | None) -> None:
 @pass_context
 @_user_errors
 def delivery_systems_command(
-    ctx: Context, fmt: str, indication: str | None, payload: str | None
+    ctx: Context, fmt: str | None, output: str | None, indication: str | None, payload: str | None
 ) -> None:
     """Table 3: exosome-based nano-delivery systems."""
     from exodb import queries
 
     rows = queries.delivery_systems(ctx.session(), indication=indication, payload=payload)
-    emit(rows, fmt, ["key", "name", "payloads", "indications", "refs"])
+    emit(rows, fmt, ["key", "name", "payloads", "indications", "refs"], output)
 
 
 @main.command()
 @output_options
 @pass_context
 @_user_errors
-def trials(ctx: Context, fmt: str) -> None:
+def trials(ctx: Context, fmt: str | None, output: str | None) -> None:
     """Clinical trials of exosomes in SCI (as the review reports them)."""
     from exodb import queries
 
     rows = queries.trials(ctx.session())
-    emit(rows, fmt, ["registry_id", "phase", "source", "route", "population", "ref"])
+    emit(rows, fmt, ["registry_id", "phase", "source", "route", "population", "ref"], output)
 
 
 @main.command()
@@ -226,12 +298,14 @@ def trials(ctx: Context, fmt: str) -> None:
 @output_options
 @pass_context
 @_user_errors
-def molecules(ctx: Context, fmt: str, kind: str | None, name: str | None) -> None:
+def molecules(
+    ctx: Context, fmt: str | None, output: str | None, kind: str | None, name: str | None
+) -> None:
     """Molecules (cargo, targets, pathway nodes) and how many studies involve each."""
     from exodb import queries
 
     rows = queries.molecules(ctx.session(), kind=kind, name=name)
-    emit(rows, fmt, ["key", "kind", "full_name", "parent", "studies"])
+    emit(rows, fmt, ["key", "kind", "full_name", "parent", "studies"], output)
 
 
 @main.command()
@@ -239,46 +313,26 @@ def molecules(ctx: Context, fmt: str, kind: str | None, name: str | None) -> Non
 @output_options
 @pass_context
 @_user_errors
-def pathways(ctx: Context, fmt: str, node: str | None) -> None:
+def pathways(ctx: Context, fmt: str | None, output: str | None, node: str | None) -> None:
     """Signalling pathways as written, their nodes, and how many studies cite each."""
     from exodb import queries
 
     rows = queries.pathways(ctx.session(), node=node)
-    emit(rows, fmt, ["key", "nodes", "studies"])
+    emit(rows, fmt, ["key", "nodes", "studies"], output)
 
 
 @main.command()
-@click.option("--cell-source", metavar="SOURCE", help="Source and its subtypes (e.g. MSC).")
-@click.option("--cargo", metavar="MOLECULE", help="Carried or loaded; miR-21 = the family.")
-@click.option("--target", metavar="MOLECULE", help="Target of a regulator -> target link.")
-@click.option("--pathway", metavar="NODES", help="A node (NF-kB) or chain (PI3K/Akt).")
-@click.option("--mechanism", metavar="KEY", help="e.g. neuroprotection, ecm_regulation.")
-@click.option("--species", metavar="SPECIES", help="e.g. rat, mouse, monkey (includes subtypes).")
-@click.option("--route", metavar="ROUTE", help="e.g. intranasal, intravenous.")
-@click.option("--material", metavar="MATERIAL", help="e.g. hydrogel, collagen scaffold.")
-@click.option("--modification", metavar="KIND|MOLECULE", help="e.g. hypoxic_preconditioning, BDNF.")
-@click.option("--has-outcome", metavar="WORDS", help="An outcome measure contains WORDS.")
-@click.option("--quantitative", is_flag=True, help="Only studies with a numeric outcome.")
-@click.option(
-    "--exosome-based/--not-exosome-based",
-    default=None,
-    help="Keep only exosome studies, or only the findings proposed for combination.",
-)
-@click.option("--design", type=click.Choice(v.STUDY_DESIGNS))
-@click.option("--ref", type=int, metavar="N", help="Reference number.")
+@study_filter_options
 @output_options
 @pass_context
 @_user_errors
-def studies(ctx: Context, fmt: str, **filters: Any) -> None:
+def studies(ctx: Context, fmt: str | None, output: str | None, **filters: Any) -> None:
     """Primary studies the review describes; all filters combine with AND."""
     from exodb import queries
 
     rows = queries.studies(ctx.session(), **filters)
-    emit(
-        rows,
-        fmt,
-        ["key", "ref", "first_author", "cell_source", "cargo", "pathways", "mechanisms", "species"],
-    )
+    columns = ["key", "ref", "first_author", "cell_source", "cargo", "pathways", "mechanisms"]
+    emit(rows, fmt, [*columns, "species"], output)
 
 
 @main.command()
@@ -287,24 +341,15 @@ def studies(ctx: Context, fmt: str, **filters: Any) -> None:
     "--format",
     "fmt",
     type=click.Choice(("table", "markdown", "json")),
-    default="table",
-    show_default=True,
-    help="Output format.",
+    default=None,
+    help="Output format (default: text).",
 )
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
 @pass_context
 @_user_errors
-def show(ctx: Context, key_or_ref: str, fmt: str) -> None:
+def show(ctx: Context, key_or_ref: str, fmt: str | None, output: str | None) -> None:
     """Everything about one study (KEY), or about each study of a reference number (N)."""
-    from exodb import queries
-    from exodb.render import study_card
-
-    details = queries.study_details(ctx.session(), key_or_ref)
-    if fmt == "json":
-        from exodb.render import render
-
-        click.echo(render(details, "json"), nl=False)
-        return
-    click.echo("\n".join(study_card(d, fmt) for d in details), nl=False)
+    _study_cards(ctx, key_or_ref, fmt, output)
 
 
 @main.command()
@@ -313,12 +358,14 @@ def show(ctx: Context, key_or_ref: str, fmt: str) -> None:
 @output_options
 @pass_context
 @_user_errors
-def notes(ctx: Context, fmt: str, kind: str | None, subject: str | None) -> None:
+def notes(
+    ctx: Context, fmt: str | None, output: str | None, kind: str | None, subject: str | None
+) -> None:
     """Curation notes: the review's typos, inconsistencies and contradictions."""
     from exodb import queries
 
     rows = queries.curation_notes(ctx.session(), kind=kind, subject=subject)
-    emit(rows, fmt, ["key", "kind", "section", "subject", "review_text"])
+    emit(rows, fmt, ["key", "kind", "section", "subject", "review_text"], output)
 
 
 @main.command()
@@ -326,24 +373,231 @@ def notes(ctx: Context, fmt: str, kind: str | None, subject: str | None) -> None
 @output_options
 @pass_context
 @_user_errors
-def components(ctx: Context, fmt: str, markers: bool) -> None:
+def components(ctx: Context, fmt: str | None, output: str | None, markers: bool) -> None:
     """Section 2: what exosomes contain, and their markers."""
     from exodb import queries
 
     rows = queries.exosome_components(ctx.session(), markers_only=markers)
-    emit(rows, fmt, ["molecule", "component_class", "group", "is_marker", "refs"])
+    emit(rows, fmt, ["molecule", "component_class", "group", "is_marker", "refs"], output)
 
 
 @main.command()
 @output_options
 @pass_context
 @_user_errors
-def epidemiology(ctx: Context, fmt: str) -> None:
+def epidemiology(ctx: Context, fmt: str | None, output: str | None) -> None:
     """Section 1: incidence of spinal cord injury."""
     from exodb import queries
 
     rows = queries.epidemiology(ctx.session())
-    emit(rows, fmt, ["key", "measure", "condition", "value", "unit", "region", "note", "refs"])
+    emit(
+        rows,
+        fmt,
+        ["key", "measure", "condition", "value", "unit", "region", "note", "refs"],
+        output,
+    )
+
+
+# --- reports --------------------------------------------------------------------------------------
+
+
+@main.group()
+def report() -> None:
+    """Reports for review writing: the review's tables, cross-tabs, gaps, outcomes, summary.
+
+    Every report takes --format table|markdown|latex|csv|json and -o FILE.
+    """
+
+
+def _table_report(name: str, builder: str, doc: str) -> None:
+    @report.command(name, help=doc)
+    @output_options
+    @pass_context
+    @_user_errors
+    def command(ctx: Context, fmt: str | None, output: str | None) -> None:
+        from exodb import reports
+
+        emit_report(getattr(reports, builder)(ctx.session()), fmt, output)
+
+
+_table_report("cell-sources", "table1_cell_sources", "Table 1 regenerated from the database.")
+_table_report("mechanisms", "table2_mechanisms", "Table 2 regenerated from the database.")
+_table_report(
+    "delivery-systems", "table3_delivery_systems", "Table 3 regenerated from the database."
+)
+
+
+@report.command("evidence-matrix")
+@click.option(
+    "--rows",
+    "row_dim",
+    type=click.Choice(("cell-source", "species", "cargo-kind")),
+    default="cell-source",
+    show_default=True,
+)
+@click.option(
+    "--cols",
+    "col_dim",
+    type=click.Choice(("mechanism", "pathway-node")),
+    default="mechanism",
+    show_default=True,
+)
+@click.option("--rollup", is_flag=True, help="Count subtypes under their Table 1 source.")
+@click.option(
+    "--figure",
+    type=click.Path(dir_okay=False),
+    metavar="FILE.png|svg",
+    help="Also draw the matrix as an annotated heatmap (needs matplotlib).",
+)
+@study_filter_options
+@output_options
+@pass_context
+@_user_errors
+def evidence_matrix_command(
+    ctx: Context,
+    fmt: str | None,
+    output: str | None,
+    row_dim: str,
+    col_dim: str,
+    rollup: bool,
+    figure: str | None,
+    **filters: Any,
+) -> None:
+    """Cross-tab of study counts, with the reference numbers behind each cell."""
+    from exodb import reports
+
+    matrix = reports.evidence_matrix(
+        ctx.session(), rows=row_dim, cols=col_dim, rollup=rollup, **filters
+    )
+    if figure:
+        from exodb.figures import FigureUnavailable, heatmap
+
+        try:
+            heatmap(matrix, figure)
+        except FigureUnavailable as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"exodb: wrote {figure}", err=True)
+    emit_report(matrix, fmt, output)
+
+
+@report.command("convergence")
+@click.option("--chains", is_flag=True, help="Two-node chains (PI3K/Akt) instead of nodes.")
+@study_filter_options
+@output_options
+@pass_context
+@_user_errors
+def convergence_command(
+    ctx: Context, fmt: str | None, output: str | None, chains: bool, **filters: Any
+) -> None:
+    """How many studies converge on each pathway node, from which sources and cargo."""
+    from exodb import reports
+
+    emit_report(reports.convergence(ctx.session(), chains=chains, **filters), fmt, output)
+
+
+def _filtered_report(name: str, builder: str, doc: str) -> None:
+    """A report over the studies that pass the filters of ``exodb studies``."""
+
+    @report.command(name, help=doc)
+    @study_filter_options
+    @output_options
+    @pass_context
+    @_user_errors
+    def command(ctx: Context, fmt: str | None, output: str | None, **filters: Any) -> None:
+        from exodb import reports
+
+        emit_report(getattr(reports, builder)(ctx.session(), **filters), fmt, output)
+
+
+_filtered_report("gaps", "gaps", "The evidence gap map: combinations no study covers.")
+_filtered_report("outcomes", "outcomes", "Every quantitative outcome in one table.")
+
+
+@report.command("summary")
+@output_options
+@pass_context
+@_user_errors
+def summary_command(ctx: Context, fmt: str | None, output: str | None) -> None:
+    """One page for the whole database (Markdown unless another format is asked for)."""
+    from exodb import reports
+
+    emit_report(reports.summary(ctx.session()), fmt or ("markdown" if not output else None), output)
+
+
+@report.command("study")
+@click.argument("key_or_ref")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("table", "markdown", "json")),
+    default=None,
+    help="Output format (default: from -o's extension, else text).",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@pass_context
+@_user_errors
+def study_report(ctx: Context, key_or_ref: str, fmt: str | None, output: str | None) -> None:
+    """A citation-ready card for one study (or each study of a reference number)."""
+    _study_cards(ctx, key_or_ref, fmt, output)
+
+
+def _study_cards(ctx: Context, key_or_ref: str, fmt: str | None, output: str | None) -> None:
+    from exodb import queries
+    from exodb.render import render, study_card
+
+    chosen = resolve_format(fmt, output)
+    if chosen not in ("table", "markdown", "json"):
+        raise click.UsageError("a study card is text, Markdown or JSON")
+    details = queries.study_details(ctx.session(), key_or_ref)
+    if chosen == "json":
+        write(render(details, "json"), output)
+    else:
+        write("\n".join(study_card(d, chosen) for d in details), output)
+
+
+# --- exports --------------------------------------------------------------------------------------
+
+
+@main.group()
+def export() -> None:
+    """Export references and the evidence network for other tools."""
+
+
+@export.command("references")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("bibtex", "ris", "csl-json")),
+    default="bibtex",
+    show_default=True,
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@pass_context
+@_user_errors
+def export_references(ctx: Context, fmt: str, output: str | None) -> None:
+    """The review and every reference with a checked bibliographic record."""
+    from exodb.exports import export_references as build
+
+    write(build(ctx.session(), fmt), output)
+
+
+@export.command("network")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("graphml", "dot", "json")),
+    default="graphml",
+    show_default=True,
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@study_filter_options
+@pass_context
+@_user_errors
+def export_network(ctx: Context, fmt: str, output: str | None, **filters: Any) -> None:
+    """The evidence graph: source -> cargo -> target -> pathway node -> mechanism."""
+    from exodb.exports import export_network as build
+
+    write(build(ctx.session(), fmt, **filters), output)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -85,6 +85,11 @@ class CellSourceRow:
     advantages: str | None = None
     limitations: str | None = None
     aliases: list[str] = field(default_factory=list)
+    acquisition_note: str | None = None
+    expansion_note: str | None = None
+    immunogenicity_note: str | None = None
+    clinical_potential_note: str | None = None
+    position: int | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,9 @@ class MechanismRow:
     molecules: list[str]
     pathways: list[str]
     section: str
+    function_details: list[dict[str, Any]] = field(default_factory=list)
+    molecule_groups: list[dict[str, Any]] = field(default_factory=list)
+    pathway_groups: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -330,6 +338,11 @@ def cell_sources(
                 "main_functions": prof.main_functions,
                 "advantages": prof.advantages,
                 "limitations": prof.limitations,
+                "acquisition_note": prof.acquisition_note,
+                "expansion_note": prof.expansion_note,
+                "immunogenicity_note": prof.immunogenicity_note,
+                "clinical_potential_note": prof.clinical_potential_note,
+                "position": prof.position,
             }
         rows.append(
             CellSourceRow(
@@ -462,9 +475,28 @@ def mechanisms(session: Session, *, key: str | None = None) -> list[MechanismRow
             molecules=[mm.molecule.key for mm in m.molecules],
             pathways=[mp.pathway.key for mp in m.pathways],
             section=m.section.key,
+            function_details=[
+                {"position": f.position, "name": f.name, "description": f.description}
+                for f in m.functions
+            ],
+            molecule_groups=_groups(
+                [(x.group_position, x.group_name, x.molecule.key, x.note) for x in m.molecules]
+            ),
+            pathway_groups=_groups(
+                [(x.group_position, x.group_name, x.pathway.key, x.note) for x in m.pathways]
+            ),
         )
         for m in session.scalars(stmt)
     ]
+
+
+def _groups(items: list[tuple[int, str, str, str | None]]) -> list[dict[str, Any]]:
+    """Table 2's numbered groups of a cell: [{position, group, items: [{key, note}]}]."""
+    groups: dict[int, dict[str, Any]] = {}
+    for position, group, key, note in items:
+        entry = groups.setdefault(position, {"position": position, "group": group, "items": []})
+        entry["items"].append({"key": key, "note": note})
+    return [groups[p] for p in sorted(groups)]
 
 
 # --- vocabularies with usage counts -----------------------------------------------------------
@@ -632,7 +664,47 @@ def _modification_condition(session: Session, text: str) -> Any:
     return StudyModification.molecule_id.in_(select(tree.c.id))
 
 
-def studies(
+def studies(session: Session, **filters: Any) -> list[StudyRow]:
+    """Primary studies the review describes; every filter given must hold (AND).
+
+    - ``cell_source``: a source and its subtypes (``MSC`` finds UC-MSC and CD271+CD56+ BMSC).
+    - ``cargo``: molecules carried or loaded; a miRNA family (``miR-21``) or any molecule name,
+      with its members (``NF-kB``). ``target``: the target of a regulator -> target interaction.
+    - ``pathway``: a node or a contiguous chain (``PI3K/Akt``) of the pathways a study reports.
+    - ``mechanism``: a Table 2 category key. ``species``: a species and the species below it
+      (``monkey`` finds rhesus monkeys and macaques). ``route``, ``material``: by name.
+    - ``modification``: a kind (``hypoxic_preconditioning``) or the molecule involved (``BDNF``).
+    - ``has_outcome``: words in an outcome's measure; ``quantitative``: a numeric outcome.
+    - ``exosome_based``: False keeps the non-exosome findings the review proposes to combine.
+    - ``design``: in_vivo, in_vitro, clinical, mixed, not_stated. ``ref``: a reference number.
+
+    Unknown names raise :class:`UnknownName` with the closest known names.
+
+    >>> [s.ref for s in studies(session, cargo="miR-21")]               # doctest: +SKIP
+    [54, 129]
+    """
+    return study_rows(session, list(session.scalars(study_ids(session, **filters))))
+
+
+STUDY_FILTERS = (
+    "cell_source",
+    "cargo",
+    "target",
+    "pathway",
+    "mechanism",
+    "species",
+    "route",
+    "material",
+    "modification",
+    "has_outcome",
+    "quantitative",
+    "exosome_based",
+    "design",
+    "ref",
+)
+
+
+def study_ids(
     session: Session,
     *,
     cell_source: str | None = None,
@@ -649,23 +721,10 @@ def studies(
     exosome_based: bool | None = None,
     design: str | None = None,
     ref: int | None = None,
-) -> list[StudyRow]:
-    """Primary studies the review describes; every filter given must hold (AND).
+) -> Select:
+    """The ids of the studies that pass every filter given, as a SELECT to build on.
 
-    - ``cell_source``: a source and its subtypes (``MSC`` finds UC-MSC and CD271+CD56+ BMSC).
-    - ``cargo``: molecules carried or loaded; a miRNA family (``miR-21``) or any molecule name,
-      with its members (``NF-kB``). ``target``: the target of a regulator -> target interaction.
-    - ``pathway``: a node or a contiguous chain (``PI3K/Akt``) of the pathways a study reports.
-    - ``mechanism``: a Table 2 category key. ``species``: a species and the species below it
-      (``monkey`` finds rhesus monkeys and macaques). ``route``, ``material``: by name.
-    - ``modification``: a kind (``hypoxic_preconditioning``) or the molecule involved (``BDNF``).
-    - ``has_outcome``: words in an outcome's measure; ``quantitative``: a numeric outcome.
-    - ``exosome_based``: False keeps the non-exosome findings the review proposes to combine.
-
-    Unknown names raise :class:`UnknownName` with the closest known names.
-
-    >>> [s.ref for s in studies(session, cargo="miR-21")]               # doctest: +SKIP
-    [54, 129]
+    The filters are those of :func:`studies`; reports use this to honour the same filters.
     """
     stmt = select(Study.id)
 
@@ -720,7 +779,7 @@ def studies(
         stmt = stmt.where(Study.design == design)
     if ref is not None:
         stmt = stmt.where(Study.reference.has(Reference.number == ref))
-    return study_rows(session, list(session.scalars(stmt)))
+    return stmt
 
 
 def study_rows(session: Session, study_ids: list[int]) -> list[StudyRow]:
@@ -903,6 +962,21 @@ def study_details(session: Session, key_or_ref: str) -> list[StudyDetail]:
         keys = session.scalars(select(Study.key)).all()
         raise UnknownName("study", text, difflib.get_close_matches(text, keys, n=3, cutoff=0.5))
     return [_detail(session, s) for s in found]
+
+
+def study_details_by_id(session: Session, study_ids: list[int]) -> list[StudyDetail]:
+    """Full details of the given studies, ordered by key."""
+    stmt = (
+        select(Study)
+        .where(Study.id.in_(study_ids))
+        .options(
+            selectinload(Study.interactions),
+            selectinload(Study.outcomes).selectinload(Outcome.species),
+            selectinload(Study.modifications).selectinload(StudyModification.molecule),
+        )
+        .order_by(Study.key)
+    )
+    return [_detail(session, s) for s in session.scalars(stmt)]
 
 
 def _detail(session: Session, s: Study) -> StudyDetail:

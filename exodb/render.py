@@ -11,6 +11,7 @@ import csv
 import dataclasses
 import io
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -20,7 +21,8 @@ EXTENSIONS = {".txt": "table", ".md": "markdown", ".tex": "latex", ".csv": "csv"
 
 def as_dict(row: Any) -> dict[str, Any]:
     if dataclasses.is_dataclass(row) and not isinstance(row, type):
-        return dataclasses.asdict(row)
+        # Not dataclasses.asdict: that would also flatten cell objects (Count) into dicts.
+        return {f.name: getattr(row, f.name) for f in dataclasses.fields(row)}
     if isinstance(row, Mapping):
         return dict(row)
     raise TypeError(f"cannot render {type(row).__name__}")
@@ -35,10 +37,14 @@ def _cell(value: Any, joiner: str) -> Any:
         return joiner.join(str(_cell(v, joiner)) for v in value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if hasattr(value, "as_json"):
+        return str(value)
     return value
 
 
 def _json_default(value: Any) -> Any:
+    if hasattr(value, "as_json"):
+        return value.as_json()
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
@@ -102,6 +108,19 @@ _LATEX_GREEK = {
     "ω": r"$\omega$",
     "–": "--",
     "—": "---",
+    "→": r"$\rightarrow$",
+    "←": r"$\leftarrow$",
+    "×": r"$\times$",
+    "±": r"$\pm$",
+    "≥": r"$\geq$",
+    "≤": r"$\leq$",
+    "°": r"$^{\circ}$",
+    "µ": r"$\mu$",
+    "‘": "`",
+    "’": "'",
+    "“": "``",
+    "”": "''",
+    "\u00a0": "~",
 }
 
 
@@ -110,10 +129,12 @@ def latex_escape(text: str) -> str:
     return "".join(_LATEX_SPECIAL.get(ch) or _LATEX_GREEK.get(ch) or ch for ch in text)
 
 
-def latex_table(headers: Sequence[str], table: Sequence[Sequence[Any]]) -> str:
+def latex_table(
+    headers: Sequence[str], table: Sequence[Sequence[Any]], colspec: str | None = None
+) -> str:
     """A booktabs ``tabular`` with every cell escaped."""
     lines = [
-        r"\begin{tabular}{" + "l" * len(headers) + "}",
+        r"\begin{tabular}{" + (colspec or "l" * len(headers)) + "}",
         r"\toprule",
         " & ".join(latex_escape(str(h)) for h in headers) + r" \\",
         r"\midrule",
@@ -206,4 +227,87 @@ def study_card(detail: Any, fmt: str = "table") -> str:
         if items:
             lines += [f"**{label}:**", *gap] if fmt == "markdown" else [f"{label}:"]
             lines += [f"{bullet}{item}" for item in items] + gap
+    return "\n".join(lines) + "\n"
+
+
+def render_report(report: Any, fmt: str = "table") -> str:
+    """Render a :class:`exodb.reports.Report` (or a list of them) in ``fmt``."""
+    reports = report if isinstance(report, list) else [report]
+    if fmt == "json":
+        payload = [
+            {"title": r.title, "columns": r.columns, "rows": r.rows, "notes": r.notes}
+            for r in reports
+        ]
+        body = payload if isinstance(report, list) else payload[0]
+        return json.dumps(body, ensure_ascii=False, indent=2, default=_json_default) + "\n"
+    return "\n".join(_one_report(r, fmt) for r in reports)
+
+
+def _one_report(report: Any, fmt: str) -> str:
+    if fmt == "csv":
+        return render(report.rows, "csv", report.columns)
+    headers = [report.header(c) for c in report.columns]
+    table = [[_cell(row.get(c), ", ") for c in report.columns] for row in report.rows]
+    if fmt == "latex":
+        return latex_report(report.title, headers, table, report.notes)
+    from tabulate import tabulate
+
+    if fmt == "markdown":
+        body = tabulate(table, headers=headers, tablefmt="github", disable_numparse=True)
+        notes = "".join(f"\n_{n}_\n" for n in report.notes)
+        return f"### {report.title}\n\n{body}\n{notes}"
+    body = tabulate(table, headers=headers, tablefmt="simple", disable_numparse=True)
+    notes = "".join(f"\nNote: {n}" for n in report.notes)
+    return f"{report.title}\n\n{body}\n{notes}{chr(10) if notes else ''}"
+
+
+def _colspec(headers: Sequence[str], table: Sequence[Sequence[Any]]) -> str:
+    """Paragraph columns whose widths follow the amount of text in each column (but never so
+    narrow that a long word would overflow)."""
+    texts = [[str(h)] + [str(row[i]) for row in table] for i, h in enumerate(headers)]
+    if max(len(t) for column in texts for t in column) <= 24:
+        return "l" * len(headers)
+    weights = []
+    for column in texts:
+        average = sum(len(t) for t in column[1:]) / max(len(column) - 1, 1)
+        longest_word = max(len(w) for t in column for w in (t.split() or [""]))
+        # Square roots keep a column of short labels readable beside columns of long prose.
+        weights.append(max(average**0.5, 0.6 * longest_word**0.5 * 2, 3.0))
+    total = sum(weights)
+    return "".join(
+        # Each column's share of the line, less its own padding, so the table fits the line.
+        r">{\raggedright\arraybackslash}p{\dimexpr"
+        + f"{0.98 * w / total:.3f}"
+        + r"\linewidth-2\tabcolsep\relax}"
+        for w in weights
+    )
+
+
+def latex_report(
+    title: str, headers: Sequence[str], table: Sequence[Sequence[Any]], notes: Sequence[str]
+) -> str:
+    """A captioned booktabs ``longtable`` (it breaks across pages, as the review's long tables
+    must), followed by its notes. Needs the booktabs, array and longtable packages."""
+    head = " & ".join(latex_escape(str(h)) for h in headers) + r" \\"
+    # LaTeX numbers its captions itself: drop a "Table 2." that the title carries.
+    title = re.sub(r"^Table \d+\.\s*", "", title)
+    lines = [
+        r"{\footnotesize",
+        r"\begin{longtable}{" + _colspec(headers, table) + "}",
+        r"\caption{" + latex_escape(title) + r"} \\",
+        r"\toprule",
+        head,
+        r"\midrule",
+        r"\endfirsthead",
+        r"\toprule",
+        head,
+        r"\midrule",
+        r"\endhead",
+        r"\bottomrule",
+        r"\endfoot",
+    ]
+    lines += [" & ".join(latex_escape(str(c)) for c in row) + r" \\" for row in table]
+    lines.append(r"\end{longtable}")
+    lines += [latex_escape(n) + r"\par" for n in notes]
+    lines.append("}")
     return "\n".join(lines) + "\n"
