@@ -12,6 +12,7 @@ from __future__ import annotations
 from alembic import context
 
 from exodb.db import make_engine
+from exodb.migrations import include_object_for
 from exodb.models import Base
 
 config = context.config
@@ -25,6 +26,7 @@ def _configure_and_run(connection) -> None:
         # SQLite cannot ALTER most things in place; batch mode copies the table instead.
         render_as_batch=True,
         compare_type=True,
+        include_object=include_object_for(connection.dialect.name),
     )
     with context.begin_transaction():
         context.run_migrations()

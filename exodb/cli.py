@@ -46,6 +46,7 @@ def _user_errors(func: Callable) -> Callable:
         from exodb.loader import SeedError
         from exodb.migrations import SchemaError
         from exodb.queries import UnknownName
+        from exodb.sqlquery import ReadOnlyError, SqlError
 
         try:
             return func(*args, **kwargs)
@@ -56,8 +57,10 @@ def _user_errors(func: Callable) -> Callable:
                 f"exodb: {len(exc.problems)} problem(s) found; nothing was written", err=True
             )
             sys.exit(1)
-        except (UnknownName, SchemaError, ValueError) as exc:
+        except (UnknownName, SchemaError, ValueError, ReadOnlyError) as exc:
             raise click.ClickException(str(exc)) from None
+        except SqlError as exc:
+            raise click.ClickException(f"SQL error: {exc}") from None
         except DBAPIError as exc:
             raise click.ClickException(f"database error: {exc.orig}") from None
 
@@ -396,6 +399,113 @@ def epidemiology(ctx: Context, fmt: str | None, output: str | None) -> None:
         ["key", "measure", "condition", "value", "unit", "region", "note", "refs"],
         output,
     )
+
+
+@main.command("search")
+@click.argument("words", nargs=-1, required=True)
+@click.option("--entity", help="Only one kind: study, curation_note, molecule, cell_source, ...")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@output_options
+@pass_context
+@_user_errors
+def search_command(
+    ctx: Context,
+    fmt: str | None,
+    output: str | None,
+    words: tuple[str, ...],
+    entity: str | None,
+    limit: int,
+) -> None:
+    """Full-text search: study summaries, curation notes, names and aliases, Table 1-3 notes."""
+    import dataclasses
+
+    from exodb.render import highlight
+    from exodb.search import search
+
+    chosen = resolve_format(fmt, output)
+    hits = search(ctx.session(), " ".join(words), limit=limit, entity=entity)
+    rows = [dataclasses.replace(hit, snippet=highlight(hit.snippet, chosen)) for hit in hits]
+    emit(rows, chosen, ["entity", "key", "ref", "field", "snippet"], output)
+
+
+@main.command("sql")
+@click.argument("query", required=False)
+@click.option(
+    "-f",
+    "--file",
+    "query_file",
+    type=click.File("r", encoding="utf-8"),
+    help="Read the query from FILE ('-' for standard input).",
+)
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind :NAME in the query to VALUE (numbers become numbers). Repeatable.",
+)
+@output_options
+@pass_context
+@_user_errors
+def sql_command(
+    ctx: Context,
+    fmt: str | None,
+    output: str | None,
+    query: str | None,
+    query_file: Any,
+    params: tuple[str, ...],
+) -> None:
+    """Run one read-only SQL statement and print its rows.
+
+    \b
+    exodb sql "SELECT key, ref FROM study_cargo_pathway WHERE cargo = :m" --param m=miR-210
+    exodb sql -f question.sql --format csv
+    echo "SELECT count(*) AS n FROM study" | exodb sql -
+
+    The database refuses any change (INSERT, UPDATE, DELETE, DROP, ATTACH, VACUUM INTO,
+    pragmas that set something), and only one statement runs at a time.
+    """
+    from exodb.sqlquery import parse_param, run_sql
+
+    if query_file is not None:
+        text = query_file.read()
+    elif query == "-" or (query is None and not sys.stdin.isatty()):
+        text = sys.stdin.read()
+    elif query is None:
+        raise click.UsageError("give a query, -f FILE, or the query on standard input")
+    else:
+        text = query
+    if not text.strip():
+        raise click.UsageError("the query is empty")
+    bound = dict(parse_param(p) for p in params)
+    ctx.session()  # builds the default database on first use, checks the schema otherwise
+    result = run_sql(ctx.url, text, bound)
+    emit(result.as_dicts(), fmt, result.columns, output)
+
+
+@main.command("schema")
+@click.option("--table", metavar="NAME", help="One table or view only.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice((*FORMATS, "mermaid")),
+    default=None,
+    help="Output format; mermaid draws an entity-relationship diagram.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@pass_context
+@_user_errors
+def schema_command(ctx: Context, table: str | None, fmt: str | None, output: str | None) -> None:
+    """Every table and view: columns, types, keys, foreign keys and comments."""
+    from exodb import schema
+
+    engine = ctx.session().get_bind()
+    if fmt == "mermaid":
+        write(schema.mermaid(engine), output)
+        return
+    rows = schema.describe(engine, table)
+    columns = ["table", "kind", "column", "type", "nullable", "key", "references", "comment"]
+    emit(rows, fmt, columns, output)
 
 
 # --- reports --------------------------------------------------------------------------------------

@@ -612,6 +612,14 @@ class _Writer:
                     }
                 )
         self.insert(f"{seed.table}_name", records)
+        self.insert(
+            f"{seed.table}_alias",
+            [
+                {owner: row_id, "position": position, "alias": alias}
+                for row, row_id in zip(rows, row_ids, strict=True)
+                for position, alias in enumerate(row.values.get("aliases") or [], start=1)
+            ],
+        )
 
     def write_pathway_nodes(self, rows: list[Row], row_ids: list[int]) -> None:
         names = self.tables["molecule_name"]
@@ -671,8 +679,12 @@ def load_folder(engine: Engine, folder: Path) -> dict[str, int]:
     problems += validate(seeds)
     if problems:
         raise SeedError(problems)
+    from exodb.search import rebuild_index
+
     with engine.begin() as connection:
         clear(connection)
         counts = _Writer(connection, seeds).write()
+        # Derived in the same transaction, so search never sees a half-loaded database.
+        counts["search_document"] = rebuild_index(connection)
         _reset_sequences(connection)
     return counts

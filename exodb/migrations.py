@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -13,6 +16,26 @@ from exodb.resources import migrations_dir
 
 class SchemaError(RuntimeError):
     """The database is not at the schema this version of exodb expects."""
+
+
+# Objects the models do not describe on purpose: SQLite's FTS5 index and its shadow tables, and
+# (on other backends) the PostgreSQL-only full-text index. Autogenerate must not touch them.
+FTS_TABLE = "search_fts"
+PG_ONLY_INDEXES = {"ix_search_document_text_fts"}
+
+
+def include_object_for(dialect: str) -> Callable[..., bool]:
+    """An Alembic ``include_object`` hook for ``dialect`` that leaves exodb's full-text objects
+    out of autogenerate comparisons."""
+
+    def include_object(obj: Any, name: str | None, type_: str, reflected: bool, other: Any) -> bool:
+        if type_ == "table" and name and name.startswith(FTS_TABLE):
+            return False
+        if type_ == "index" and name in PG_ONLY_INDEXES:
+            return dialect == "postgresql"
+        return True
+
+    return include_object
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

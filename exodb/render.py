@@ -311,3 +311,15 @@ def latex_report(
     lines += [latex_escape(n) + r"\par" for n in notes]
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+_MARKS = {"markdown": ("**", "**"), "json": ("", ""), "csv": ("[", "]"), "latex": ("", "")}
+
+
+def highlight(snippet: str, fmt: str) -> str:
+    """Turn search's match markers into the format's emphasis: [word] in text tables and CSV,
+    **word** in Markdown, nothing in JSON and LaTeX."""
+    from exodb.search import END, START
+
+    start, end = _MARKS.get(fmt, ("[", "]"))
+    return snippet.replace(START, start).replace(END, end)

@@ -43,6 +43,7 @@ def test_wheel_carries_migrations_and_seeds(wheel):
     assert any(n.startswith("exodb/_data/alembic/versions/") and n.endswith(".py") for n in names)
     assert "exodb/_data/seeds/cell_source_profiles.csv" in names
     assert "exodb/_data/seeds/README.md" in names
+    assert "exodb/py.typed" in names
 
 
 def test_installed_wheel_runs_init_in_an_empty_directory(wheel, tmp_path):

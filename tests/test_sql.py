@@ -1,0 +1,291 @@
+"""Ad-hoc SQL: analyst views, `exodb sql` (read-only by the database), search, schema, cookbook."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import sqlite3
+import subprocess
+
+import pytest
+
+from exodb import schema
+from exodb.cli import main
+from exodb.config import sqlite_url
+from exodb.db import make_engine
+from exodb.models import Base
+from exodb.render import render
+from exodb.search import search
+from exodb.sqlquery import ReadOnlyError, SqlError, run_sqlite
+
+from .conftest import REPO
+
+
+def checksum(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --- views -----------------------------------------------------------------------------------
+
+
+def test_cell_source_ancestry_view(seeded_path):
+    rows = run_sqlite(
+        seeded_path,
+        "SELECT ancestor, depth FROM cell_source_ancestry WHERE cell_source = 'cd271_cd56_bmsc' "
+        "ORDER BY depth",
+    ).rows
+    assert rows == [("cd271_cd56_bmsc", 0), ("bmsc", 1), ("msc", 2), ("stem_cell", 3)]
+
+
+def test_study_cargo_pathway_view(seeded_path):
+    rows = run_sqlite(
+        seeded_path,
+        "SELECT study, ref, cell_source, cargo, pathway, pathway_effect FROM study_cargo_pathway "
+        "WHERE ref = 73 OR study = 'fu_54' ORDER BY study, pathway",
+    ).rows
+    assert rows == [
+        ("fan_73", 73, "bmsc", None, "NF-κB", "modulates"),
+        ("fan_73", 73, "bmsc", None, "PTEN/PI3K/Akt/mTOR", "modulates"),
+        ("fu_54", 54, "ad_msc", "miR-21a-3p", "miR-21a-3p/PI3K/Akt", "modulates"),
+    ]
+
+
+def test_cell_source_comparison_view(seeded_path):
+    rows = run_sqlite(
+        seeded_path,
+        "SELECT cell_source, immunogenicity, immunogenicity_rank, clinical_potential_rank, refs "
+        "FROM cell_source_comparison WHERE cell_source IN ('ipsc', 'nsc') ORDER BY position",
+    ).rows
+    assert rows == [
+        ("nsc", "moderate", 2, 1, "163, 164, 165"),
+        ("ipsc", "low", 1, 3, "176, 177, 178"),
+    ]
+
+
+def test_outcome_detail_view(seeded_path):
+    rows = run_sqlite(
+        seeded_path,
+        "SELECT study, ref, species, value, unit FROM outcome_detail WHERE value IS NOT NULL "
+        "ORDER BY value",
+    ).rows
+    assert rows[0] == ("zhang_75", 75, "rat", 2.1, "fold")
+    assert rows[-1] == ("cheng_77", 77, None, 68.0, "%")
+
+
+def test_every_column_has_a_comment():
+    missing = [
+        f"{t.name}.{c.name}"
+        for t in Base.metadata.tables.values()
+        for c in t.columns
+        if not c.comment
+    ]
+    assert missing == []
+    assert all(t.comment for t in Base.metadata.tables.values())
+
+
+# --- exodb sql ---------------------------------------------------------------------------------
+
+
+def test_sql_select_with_parameter(runner, seeded_url):
+    result = runner.invoke(
+        main,
+        [
+            "--db",
+            seeded_url,
+            "sql",
+            "SELECT study, ref FROM outcome_detail WHERE ref = :r "
+            "AND value IS NOT NULL ORDER BY measure",
+            "--param",
+            "r=75",
+            "--format",
+            "csv",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "study,ref\nzhang_75,75\nzhang_75,75\n"
+
+
+def test_sql_from_file_and_stdin(runner, seeded_url, tmp_path):
+    query = tmp_path / "q.sql"
+    query.write_text("SELECT count(*) AS studies FROM study", encoding="utf-8")
+    from_file = runner.invoke(
+        main, ["--db", seeded_url, "sql", "-f", str(query), "--format", "json"]
+    )
+    assert from_file.stdout.strip() == '[\n  {\n    "studies": 57\n  }\n]'
+    from_stdin = runner.invoke(
+        main,
+        ["--db", seeded_url, "sql", "-", "--format", "csv"],
+        input="SELECT count(*) AS n FROM reference",
+    )
+    assert from_stdin.stdout == "n\n194\n"
+
+
+REFUSED = [
+    ("INSERT INTO disease (key, name) VALUES ('x', 'x')", "the statement would change"),
+    ("UPDATE study SET summary = 'x'", "the statement would change"),
+    ("DELETE FROM outcome", "the statement would change"),
+    ("DROP TABLE outcome", "the statement would change"),
+    ("CREATE TABLE t (x INTEGER)", "the statement would change"),
+    ("ATTACH DATABASE '{tmp}/other.sqlite' AS other", "ATTACH and VACUUM INTO"),
+    ("VACUUM INTO '{tmp}/vacuumed.sqlite'", "ATTACH and VACUUM INTO"),
+    ("PRAGMA journal_mode = DELETE", "PRAGMA journal_mode = DELETE is refused"),
+    ("PRAGMA foreign_keys = OFF", "PRAGMA foreign_keys = OFF is refused"),
+    ("PRAGMA writable_schema = ON", "PRAGMA writable_schema = ON is refused"),
+    ("SELECT 1; DELETE FROM study", "runs one statement at a time"),
+]
+
+
+@pytest.mark.parametrize(("statement", "message"), REFUSED, ids=[r[0][:30] for r in REFUSED])
+def test_sql_refuses_writes_and_leaves_the_file_unchanged(
+    runner, fresh_path, tmp_path, statement, message
+):
+    before = checksum(fresh_path)
+    statement = statement.format(tmp=tmp_path)
+    result = runner.invoke(main, ["--db", str(fresh_path), "sql", statement])
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+    assert checksum(fresh_path) == before
+    assert not (tmp_path / "other.sqlite").exists()
+    assert not (tmp_path / "vacuumed.sqlite").exists()
+
+
+def test_reading_pragmas_are_allowed(seeded_path):
+    rows = run_sqlite(seeded_path, "PRAGMA table_info(outcome)").rows
+    assert [r[1] for r in rows][:3] == ["id", "study_id", "measure"]
+
+
+def test_sql_error_prints_the_database_message(runner, seeded_url):
+    result = runner.invoke(main, ["--db", seeded_url, "sql", "SELECT nope FROM study"])
+    assert result.exit_code == 1
+    assert result.stderr == "Error: SQL error: no such column: nope\n"
+
+
+def test_library_errors(seeded_path):
+    with pytest.raises(ReadOnlyError):
+        run_sqlite(seeded_path, "DELETE FROM study")
+    with pytest.raises(SqlError, match="syntax error"):
+        run_sqlite(seeded_path, "SELEC 1")
+
+
+# --- search ------------------------------------------------------------------------------------
+
+
+def test_search_ranks_and_locates(session):
+    hits = search(session, "ferroptosis microglia")
+    assert hits[0].entity == "study" and hits[0].key == "chen_65" and hits[0].ref == 65
+    names = search(session, "NFKB")
+    assert names[0].entity == "molecule" and names[0].key == "NF-κB"
+
+
+def test_search_highlights_in_table_and_markdown(runner, seeded_url):
+    table = runner.invoke(main, ["--db", seeded_url, "search", "Wharton"])
+    assert table.exit_code == 0
+    assert "[Wharton]'s jelly" in table.stdout
+    markdown = runner.invoke(
+        main, ["--db", seeded_url, "search", "Wharton", "--format", "markdown"]
+    )
+    assert "**Wharton**'s jelly" in markdown.stdout
+
+
+@pytest.mark.parametrize(
+    "text", ["it's", '"quoted"', ";-- DROP TABLE study", "100%", "a_b", "NEAR(x y)", "κβ*"]
+)
+def test_search_text_is_data_not_syntax(session, text):
+    assert isinstance(search(session, text), list)
+
+
+def test_search_follows_a_reload(tmp_path, seed_copy):
+    from exodb.db import session_factory
+    from exodb.loader import load_folder
+    from exodb.migrations import upgrade
+
+    path = seed_copy / "studies.csv"
+    content = path.read_text(encoding="utf-8")
+    path.write_text(
+        content.replace("lessened ferroptosis", "lessened zebrafishosis", 1), encoding="utf-8"
+    )
+    engine = make_engine(sqlite_url(tmp_path / "s.sqlite"))
+    upgrade(engine)
+    load_folder(engine, seed_copy)
+    with session_factory(engine)() as session:
+        assert [h.key for h in search(session, "zebrafishosis")] == ["chen_65"]
+
+
+# --- schema --------------------------------------------------------------------------------------
+
+
+def test_schema_lists_tables_views_and_comments(runner, seeded_url):
+    result = runner.invoke(main, ["--db", seeded_url, "schema", "--format", "csv"])
+    assert result.exit_code == 0
+    text = result.stdout
+    assert 'outcome,table,unit,VARCHAR(50),true,,,"Unit of value (%, fold, per million ' in text
+    assert "outcome,table,study_id,INTEGER,false,FK,study.id," in text
+    assert "cell_source_ancestry,view,cell_source," in text
+    assert "search_fts" not in text
+
+
+def test_schema_mermaid(seeded_path):
+    engine = make_engine(sqlite_url(seeded_path))
+    diagram = schema.mermaid(engine)
+    assert diagram.startswith("erDiagram\n")
+    assert '    study ||--o{ outcome : "study_id"' in diagram
+    assert '    species |o--o{ outcome : "species_id"' in diagram
+
+
+# --- the cookbook ------------------------------------------------------------------------------
+
+COOKBOOK = (REPO / "docs" / "cookbook.md").read_text(encoding="utf-8")
+RECIPES = re.findall(
+    r"### (\d+)\. ([^\n]*)\n\n```sql\n(.*?)```\n\n((?:\|[^\n]*\n)+)", COOKBOOK, re.S
+)
+
+
+def test_cookbook_has_at_least_fifteen_questions():
+    assert len(RECIPES) >= 15
+    assert len(RECIPES) == COOKBOOK.count("```sql")
+
+
+@pytest.mark.parametrize(
+    ("number", "question", "sql", "expected"), RECIPES, ids=[r[0] for r in RECIPES]
+)
+def test_cookbook_recipe(seeded_path, number, question, sql, expected):
+    result = run_sqlite(seeded_path, sql)
+    assert render(result.as_dicts(), "markdown", result.columns) == expected
+
+
+# --- other tools -----------------------------------------------------------------------------
+
+
+def test_opens_in_python_sqlite3(seeded_path):
+    with sqlite3.connect(seeded_path) as connection:
+        (count,) = connection.execute(
+            "SELECT count(*) FROM cell_source_comparison WHERE immunogenicity = 'low'"
+        ).fetchone()
+    assert count == 5
+
+
+@pytest.mark.skipif(not shutil.which("sqlite3"), reason="the sqlite3 command is not installed")
+def test_opens_in_the_sqlite3_command(seeded_path):
+    result = subprocess.run(
+        [
+            "sqlite3",
+            "-readonly",
+            str(seeded_path),
+            "SELECT ancestor FROM cell_source_ancestry WHERE cell_source = 'm2_macrophage' "
+            "ORDER BY depth",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["m2_macrophage", "macrophage"]
+
+
+def test_opens_in_pandas(seeded_path):
+    pandas = pytest.importorskip("pandas")
+    with sqlite3.connect(seeded_path) as connection:
+        frame = pandas.read_sql("SELECT * FROM outcome_detail WHERE value IS NOT NULL", connection)
+    assert len(frame) == 6
+    assert frame["value"].max() == 68.0
