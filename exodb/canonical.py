@@ -1,42 +1,57 @@
-"""The canonical form of a seed file: spec column order, rows sorted by key, minimal quoting.
+"""The canonical form of a seed file: spec column order, rows sorted by key, values written one
+way (numbers without trailing zeros, reference lists in numeric order, minimal quoting).
 
-Keeping seed files canonical makes a diff of seeds/ show only real changes of evidence; a test
-checks the bundled files, and ``rewrite_canonical`` puts a folder into that form.
+Export writes this form, and the bundled seeds are kept in it, so a diff of seeds/ shows only real
+changes of evidence. ``rewrite_canonical`` puts a folder into that form.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from exodb import seedspec as spec
-from exodb.loader import Problem, SeedError, _convert
+from exodb.loader import Problem, SeedError, parse_text
+
+
+def format_value(column: spec.Column, value: Any) -> str:
+    """One parsed value as the seed files write it."""
+    if value is None:
+        return ""
+    if column.kind in (spec.TEXT_LIST, spec.REF_LIST):
+        items = list(value)
+        if column.kind == spec.REF_LIST and column.target == "references":
+            items = sorted(items)
+        return ";".join(str(item) for item in items)
+    if column.kind == spec.BOOL:
+        return "true" if value else "false"
+    if column.kind == spec.FLOAT:
+        number = float(value)
+        return str(int(number)) if number.is_integer() else repr(number)
+    return str(value).strip()
+
+
+def canonical_rows(seed: spec.SeedFile, rows: Iterable[Mapping[str, Any]]) -> str:
+    """Rows of parsed values (as the loader reads them) in canonical CSV form."""
+    keyed = sorted(rows, key=lambda r: spec.canonical_key(tuple(r.get(k) for k in seed.key)))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([c.name for c in seed.columns])
+    for row in keyed:
+        writer.writerow([format_value(c, row.get(c.name)) for c in seed.columns])
+    return out.getvalue()
 
 
 def canonical_text(seed: spec.SeedFile, text: str, path: str = "<text>") -> str:
     """``text`` (one seed file's content) in canonical form."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     problems: list[Problem] = []
-    keyed = []
-    for record in reader:
-        if not any((value or "").strip() for value in record.values()):
-            continue
-        key = tuple(
-            _convert(seed.column(k), record.get(k) or "", (path, reader.line_num), problems)
-            for k in seed.key
-        )
-        keyed.append((spec.canonical_key(key), record))
+    rows = parse_text(seed, text.lstrip("\ufeff"), path, problems)
     if problems:
         raise SeedError(problems)
-    keyed.sort(key=lambda item: item[0])
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    names = [c.name for c in seed.columns]
-    writer.writerow(names)
-    for _, record in keyed:
-        writer.writerow([(record.get(n) or "").strip() for n in names])
-    return out.getvalue()
+    return canonical_rows(seed, (row.values for row in rows))
 
 
 def rewrite_canonical(folder: Path) -> list[str]:

@@ -35,6 +35,10 @@ class Context:
             self._session = session_factory(open_database(self.url, notify=notify))()
         return self._session
 
+    def engine(self):
+        """The engine behind :meth:`session` (opening the database if needed)."""
+        return self.session().get_bind()
+
 
 def _user_errors(func: Callable) -> Callable:
     """Turn the errors a user can cause into one clear line on stderr and exit status 1."""
@@ -43,7 +47,7 @@ def _user_errors(func: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from sqlalchemy.exc import DBAPIError
 
-        from exodb.loader import SeedError
+        from exodb.loader import ImportsPresent, SeedError
         from exodb.migrations import SchemaError
         from exodb.queries import UnknownName
         from exodb.sqlquery import ReadOnlyError, SqlError
@@ -57,7 +61,7 @@ def _user_errors(func: Callable) -> Callable:
                 f"exodb: {len(exc.problems)} problem(s) found; nothing was written", err=True
             )
             sys.exit(1)
-        except (UnknownName, SchemaError, ValueError, ReadOnlyError) as exc:
+        except (UnknownName, SchemaError, ValueError, ReadOnlyError, ImportsPresent) as exc:
             raise click.ClickException(str(exc)) from None
         except SqlError as exc:
             raise click.ClickException(f"SQL error: {exc}") from None
@@ -187,26 +191,31 @@ pass_context = click.make_pass_decorator(Context)
 
 @main.command()
 @click.option("--reseed", is_flag=True, help="Reload the bundled seeds even if data is present.")
+@click.option("--no-seed", is_flag=True, help="Create the schema only, with no data.")
 @pass_context
 @_user_errors
-def init(ctx: Context, reseed: bool) -> None:
+def init(ctx: Context, reseed: bool, no_seed: bool) -> None:
     """Create or upgrade the database schema and load the bundled seeds into an empty database."""
     from exodb.database import init_database
     from exodb.db import make_engine
 
-    report = init_database(make_engine(ctx.url), reseed=reseed)
+    report = init_database(make_engine(ctx.url), reseed=reseed, seed=not no_seed)
     action = f"loaded {report.rows} rows from seeds" if report.seeded else "data already present"
     click.echo(f"exodb: {report.url} at schema revision {report.revision}; {action}")
 
 
 @main.command()
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=str))
+@click.option(
+    "--replace-imports", is_flag=True, help="Also drop records that `exodb import` added."
+)
 @pass_context
 @_user_errors
-def seed(ctx: Context, folder: str | None) -> None:
+def seed(ctx: Context, folder: str | None, replace_imports: bool) -> None:
     """Replace the database's content with the seed CSV files (default: the bundled seeds).
 
-    Every file is checked first; on any problem nothing is written.
+    Every file is checked first; on any problem nothing is written. A database that holds
+    imported records is left alone unless --replace-imports is given.
     """
     from pathlib import Path
 
@@ -217,7 +226,9 @@ def seed(ctx: Context, folder: str | None) -> None:
 
     engine = make_engine(ctx.url)
     migrations.upgrade(engine)
-    counts = load_folder(engine, Path(folder) if folder else seeds_dir())
+    counts = load_folder(
+        engine, Path(folder) if folder else seeds_dir(), replace_imports=replace_imports
+    )
     click.echo(f"exodb: loaded {sum(counts.values())} rows into {len(counts)} tables")
 
 
@@ -708,6 +719,104 @@ def export_network(ctx: Context, fmt: str, output: str | None, **filters: Any) -
     from exodb.exports import export_network as build
 
     write(build(ctx.session(), fmt, **filters), output)
+
+
+# --- users' own records ------------------------------------------------------------------------
+
+MAX_FILE_SIZE = click.option(
+    "--max-file-size",
+    type=click.IntRange(1),
+    default=64,
+    show_default=True,
+    metavar="MB",
+    help="Refuse any CSV file larger than this.",
+)
+
+
+@main.command("import")
+@click.argument("path", type=click.Path(exists=False, path_type=str))
+@MAX_FILE_SIZE
+@pass_context
+@_user_errors
+def import_command(ctx: Context, path: str, max_file_size: int) -> None:
+    """Add your own records: a folder of CSV files in the seeds/ format, or one such file.
+
+    New vocabulary (a molecule, a cell source) may come with the studies that use it.
+    Everything is checked first; on any problem nothing is written.
+    """
+    from pathlib import Path
+
+    from exodb.loader import import_path
+
+    ctx.session()  # builds the default database on first use, checks the schema otherwise
+    counts = import_path(ctx.engine(), Path(path), max_bytes=max_file_size * 1_000_000)
+    added = sum(v for k, v in counts.items() if k != "search_document")
+    click.echo(f"exodb: imported {added} rows from {path}")
+
+
+@main.command("validate")
+@click.argument("path", type=click.Path(exists=False, path_type=str))
+@click.option(
+    "--as-seed",
+    is_flag=True,
+    help="Check a complete seed folder on its own (as `exodb seed` would), not as an import.",
+)
+@MAX_FILE_SIZE
+@pass_context
+@_user_errors
+def validate_command(ctx: Context, path: str, as_seed: bool, max_file_size: int) -> None:
+    """Check CSV files as an import into the database would, and list every problem.
+
+    Nothing is written. The exit status is 0 when the files are clean, 1 otherwise.
+    """
+    from pathlib import Path
+
+    from exodb.loader import SeedError, check_folder, check_import
+
+    if as_seed:
+        problems = check_folder(Path(path))
+        rows = None
+    else:
+        ctx.session()
+        seeds, problems = check_import(
+            ctx.engine(), Path(path), max_bytes=max_file_size * 1_000_000
+        )
+        rows = sum(len(r) for r in seeds.files.values())
+    if problems:
+        raise SeedError(problems)
+    detail = f"{rows} rows " if rows is not None else ""
+    click.echo(f"exodb: {path}: {detail}valid, nothing written")
+
+
+@export.command("csv")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=str))
+@pass_context
+@_user_errors
+def export_csv(ctx: Context, folder: str) -> None:
+    """The whole database in the seeds/ format, one canonical CSV file per table."""
+    from pathlib import Path
+
+    from exodb.seedexport import export_folder
+
+    ctx.session()
+    counts = export_folder(ctx.engine(), Path(folder))
+    click.echo(f"exodb: wrote {sum(counts.values())} rows in {len(counts)} files to {folder}")
+
+
+@main.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--force", is_flag=True, help="Overwrite TARGET if it exists.")
+@pass_context
+@_user_errors
+def backup_command(ctx: Context, target: str, force: bool) -> None:
+    """Copy a SQLite database with SQLite's online backup (safe while others read it)."""
+    from pathlib import Path
+
+    from exodb.database import backup
+
+    ctx.session()
+    written = backup(ctx.url, Path(target), overwrite=force)
+    click.echo(f"exodb: backed up to {written}")
 
 
 if __name__ == "__main__":  # pragma: no cover

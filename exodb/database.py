@@ -30,15 +30,18 @@ def is_seeded(engine: Engine) -> bool:
         return migrations.table_count(connection, "reference") > 0
 
 
-def init_database(engine: Engine, *, reseed: bool = False, seeds: Path | None = None) -> InitReport:
+def init_database(
+    engine: Engine, *, reseed: bool = False, seeds: Path | None = None, seed: bool = True
+) -> InitReport:
     """Create or upgrade the schema, then load the seeds if the database is empty (or ``reseed``).
 
-    Safe to run again: an up-to-date, seeded database is left as it is.
+    Safe to run again: an up-to-date, seeded database is left as it is. ``seed=False`` creates
+    the schema only.
     """
     migrations.upgrade(engine)
     rows = 0
     seeded = False
-    if reseed or not is_seeded(engine):
+    if seed and (reseed or not is_seeded(engine)):
         counts = loader.load_folder(engine, seeds or seeds_dir())
         rows = sum(counts.values())
         seeded = True
@@ -73,3 +76,31 @@ def open_database(url: str | None = None, *, notify: Callable[[str], None] | Non
     engine = make_engine(resolved, create_parent=False)
     migrations.ensure_current(engine, "" if is_default(url) else str(url))
     return engine
+
+
+def backup(url: str | None, target: Path, *, overwrite: bool = False) -> Path:
+    """Copy the SQLite database at ``url`` to ``target`` with SQLite's online backup API.
+
+    The copy is consistent even while other connections read (or write) the source.
+    """
+    import sqlite3
+
+    path = sqlite_path(resolve_url(url))
+    if path is None:
+        raise ValueError(
+            "exodb backup copies SQLite files; for PostgreSQL use pg_dump (for example "
+            "`pg_dump --format=custom DBNAME > exodb.dump`)"
+        )
+    target = Path(target)
+    if target.exists() and not overwrite:
+        raise ValueError(f"{target} exists; choose another name or pass --force")
+    if target.resolve() == path.resolve():
+        raise ValueError("the backup cannot overwrite the database itself")
+    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    destination = sqlite3.connect(target)
+    try:
+        source.backup(destination)
+    finally:
+        destination.close()
+        source.close()
+    return target

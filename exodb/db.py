@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from exodb.config import resolve_url, sqlite_path
 
+BUSY_TIMEOUT_SECONDS = 30
+
 
 def _enable_sqlite_foreign_keys(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
@@ -28,7 +30,11 @@ def make_engine(url: str | None = None, *, create_parent: bool = True) -> Engine
     path = sqlite_path(resolved)
     if path is not None and create_parent:
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(resolved)
+    if resolved.startswith("sqlite"):
+        # Wait for a writer instead of failing with "database is locked" at once.
+        engine = create_engine(resolved, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
+    else:
+        engine = create_engine(resolved)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _enable_sqlite_foreign_keys)
     return engine

@@ -16,6 +16,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -70,11 +71,25 @@ class SeedSet:
 # --- reading ---------------------------------------------------------------------------------
 
 
+BOM = b"\xef\xbb\xbf"
+DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
 def _decode(path: Path, problems: list[Problem]) -> str | None:
     raw = path.read_bytes()
+    if raw.startswith(BOM):
+        problems.append(
+            Problem(
+                str(path),
+                1,
+                "-",
+                "the file starts with a byte-order mark (BOM), as 'CSV UTF-8' in spreadsheet "
+                "programs writes; save it as plain UTF-8 without a BOM",
+            )
+        )
+        return None
     try:
-        # A UTF-8 byte-order mark (as spreadsheet programs write) is accepted and dropped.
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         problems.append(
@@ -103,7 +118,7 @@ def _convert(col: spec.Column, raw: str, where: tuple[str, int], problems: list[
         if not _INT.match(value):
             bad(f"'{value}' is not a whole number")
             return None
-        return int(value)
+        return _in_range(col, int(value), bad)
     if col.kind == spec.FLOAT:
         try:
             number = float(value)
@@ -113,7 +128,7 @@ def _convert(col: spec.Column, raw: str, where: tuple[str, int], problems: list[
         if not math.isfinite(number):
             bad(f"'{value}' is not a finite number")
             return None
-        return number
+        return _in_range(col, number, bad)
     if col.kind == spec.BOOL:
         lowered = value.lower()
         if lowered not in ("true", "false"):
@@ -146,12 +161,36 @@ def _convert(col: spec.Column, raw: str, where: tuple[str, int], problems: list[
     return value
 
 
+def _in_range(col: spec.Column, number: float, bad: Any) -> float | None:
+    if col.minimum is not None and number < col.minimum:
+        bad(f"{number:g} is below the smallest sensible value, {col.minimum:g}")
+        return None
+    if col.maximum is not None and number > col.maximum:
+        bad(f"{number:g} is above the largest sensible value, {col.maximum:g}")
+        return None
+    return number
+
+
+# What a value may be in each unit: a percentage or an incidence is never negative, a fold
+# change is never zero or negative.
+UNIT_RULES = {
+    "%": (0.0, "a percentage cannot be negative"),
+    "per million people": (0.0, "an incidence cannot be negative"),
+}
+
+
 def read_file(seed: spec.SeedFile, path: Path, problems: list[Problem]) -> list[Row]:
     """Parse one CSV file against its spec; problems are appended, good rows returned."""
     text = _decode(path, problems)
     if text is None:
         return []
-    where_path = str(path)
+    return parse_text(seed, text, str(path), problems)
+
+
+def parse_text(
+    seed: spec.SeedFile, text: str, where_path: str, problems: list[Problem]
+) -> list[Row]:
+    """Parse the content of one seed file (see :func:`read_file`)."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[Row] = []
     try:
@@ -209,21 +248,73 @@ def read_file(seed: spec.SeedFile, path: Path, problems: list[Problem]) -> list[
     return rows
 
 
-def read_seed_set(folder: Path, *, require_all: bool = True) -> tuple[SeedSet, list[Problem]]:
+def read_seed_set(
+    folder: Path, *, require_all: bool = True, max_bytes: int | None = None
+) -> tuple[SeedSet, list[Problem]]:
     """Read every seed file in ``folder``; with ``require_all``, a missing file is a problem."""
     problems: list[Problem] = []
     seeds = SeedSet(Path(folder))
     if not seeds.folder.is_dir():
         problems.append(Problem(str(folder), 0, "-", "no such folder"))
         return seeds, problems
+    known = {seed.filename for seed in spec.SEED_FILES}
+    if not require_all:
+        for path in sorted(seeds.folder.glob("*.csv")):
+            if path.name not in known:
+                problems.append(
+                    Problem(str(path), 0, "-", "not a seed file name; see seeds/README.md")
+                )
     for seed in spec.SEED_FILES:
         path = seeds.folder / seed.filename
         if not path.exists():
             if require_all:
                 problems.append(Problem(str(path), 0, "-", "file is missing"))
             continue
-        seeds.paths[seed.name] = str(path)
-        seeds.files[seed.name] = read_file(seed, path, problems)
+        _read_into(seeds, seed, path, problems, max_bytes)
+    return seeds, problems
+
+
+def _read_into(
+    seeds: SeedSet, seed: spec.SeedFile, path: Path, problems: list[Problem], max_bytes: int | None
+) -> None:
+    seeds.paths[seed.name] = str(path)
+    size = path.stat().st_size
+    if max_bytes is not None and size > max_bytes:
+        problems.append(
+            Problem(
+                str(path),
+                0,
+                "-",
+                f"the file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit "
+                "(raise it with --max-file-size, or split the file)",
+            )
+        )
+        seeds.files[seed.name] = []
+        return
+    seeds.files[seed.name] = read_file(seed, path, problems)
+
+
+def read_import(path: Path, max_bytes: int | None = None) -> tuple[SeedSet, list[Problem]]:
+    """Read the seed files an import brings: a folder of them, or one file named as a seed."""
+    path = Path(path)
+    if path.is_dir():
+        seeds, problems = read_seed_set(path, require_all=False, max_bytes=max_bytes)
+        if not seeds.files and not problems:
+            problems.append(Problem(str(path), 0, "-", "no seed files in this folder"))
+        return seeds, problems
+    seeds = SeedSet(path.parent)
+    problems: list[Problem] = []
+    if not path.is_file():
+        problems.append(Problem(str(path), 0, "-", "no such file or folder"))
+        return seeds, problems
+    seed = spec.BY_NAME.get(path.stem) if path.suffix == ".csv" else None
+    if seed is None:
+        names = ", ".join(s.filename for s in spec.SEED_FILES)
+        problems.append(
+            Problem(str(path), 0, "-", f"not a seed file name; one file must be one of: {names}")
+        )
+        return seeds, problems
+    _read_into(seeds, seed, path, problems, max_bytes)
     return seeds, problems
 
 
@@ -238,15 +329,49 @@ def _label(seed_name: str) -> str:
     return seed_name.rstrip("s").replace("_", " ") if seed_name != "species" else "species"
 
 
+@dataclass
+class Existing:
+    """What the database already holds, as an import must see it."""
+
+    keys: dict[str, set] = field(default_factory=dict)  # file -> keys other files point at
+    row_keys: dict[str, set] = field(default_factory=dict)  # file -> natural keys of its rows
+    names: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> folded -> key
+
+
+def existing_state(connection: Connection, files: Iterable[str]) -> Existing:
+    """The keys, row keys (for the files in ``files``) and folded names in the database."""
+    from exodb.seedexport import _key_maps, database_rows
+
+    keys = _key_maps(connection)
+    state = Existing(keys={name: set(values.values()) for name, values in keys.items()})
+    for name in files:
+        seed = spec.BY_NAME[name]
+        if seed.key_column and seed.key == (seed.key_column,) and name in state.keys:
+            state.row_keys[name] = {(k,) for k in state.keys[name]}
+        else:
+            state.row_keys[name] = {
+                tuple(row[k] for k in seed.key) for row in database_rows(connection, seed, keys)
+            }
+    tables = _metadata().tables
+    for name in spec.NAMED_FILES:
+        seed = spec.BY_NAME[name]
+        names = tables[f"{seed.table}_name"]
+        owner = tables[seed.table]
+        stmt = select(names.c.folded, owner.c.key).join(
+            owner, owner.c.id == names.c[f"{seed.table}_id"]
+        )
+        state.names[name] = dict(connection.execute(stmt).all())
+    return state
+
+
 class _Validator:
-    def __init__(self, seeds: SeedSet, existing: dict[str, set] | None = None):
+    def __init__(self, seeds: SeedSet, existing: Existing | None = None):
         self.seeds = seeds
         self.problems: list[Problem] = []
+        self.existing = existing or Existing()
         # Keys other rows may point at: from these files, plus (for imports) the database.
-        self.keys: dict[str, set] = {name: set(vals) for name, vals in (existing or {}).items()}
-        self.molecule_names: dict[str, str] = {}
-        # Folded molecule names already in the database (for imports that add pathways only).
-        self.existing_molecule_names: dict[str, str] = {}
+        self.keys: dict[str, set] = {n: set(v) for n, v in self.existing.keys.items()}
+        self.molecule_names: dict[str, str] = dict(self.existing.names.get("molecules", {}))
 
     def problem(self, seed_name: str, line: int, column: str, message: str) -> None:
         self.problems.append(Problem(self.seeds.paths[seed_name], line, column, message))
@@ -275,11 +400,17 @@ class _Validator:
 
     def check_unique(self, seed: spec.SeedFile, rows: list[Row]) -> None:
         first: dict[tuple, int] = {}
+        in_database = self.existing.row_keys.get(seed.name, set())
         for row in rows:
             key = _key_of(seed, row)
             if any(k is None for k in key) and all(seed.column(k).required for k in seed.key):
                 continue  # already reported as empty
-            if key in first:
+            if key in in_database:
+                shown = ", ".join(f"{k}={v}" for k, v in zip(seed.key, key, strict=True))
+                self.problem(
+                    seed.name, row.line, seed.key[0], f"({shown}) is already in the database"
+                )
+            elif key in first:
                 shown = ", ".join(f"{k}={v}" for k, v in zip(seed.key, key, strict=True))
                 self.problem(
                     seed.name,
@@ -338,7 +469,10 @@ class _Validator:
             rows = self.seeds.files.get(name)
             if rows is None:
                 continue
-            owner: dict[str, tuple[str, int, str]] = {}
+            owner: dict[str, tuple[str, int, str]] = {
+                folded: (key, 0, "in the database")
+                for folded, key in self.existing.names.get(name, {}).items()
+            }
             for row in rows:
                 key = row.values["key"]
                 for column, text in _names_of(name_columns, row.values):
@@ -348,17 +482,18 @@ class _Validator:
                         continue
                     other = owner.get(folded)
                     if other and other[0] != key:
+                        where = other[2] if not other[1] else f"line {other[1]}, {other[2]}"
                         self.problem(
                             name,
                             row.line,
                             column,
-                            f"'{text}' would also name '{other[0]}' (line {other[1]}, "
-                            f"{other[2]}); a name may point at one entry only",
+                            f"'{text}' would also name '{other[0]}' ({where}); "
+                            "a name may point at one entry only",
                         )
                     else:
                         owner.setdefault(folded, (key, row.line, column))
             if name == "molecules":
-                self.molecule_names = {f: k for f, (k, _, _) in owner.items()}
+                self.molecule_names.update({f: k for f, (k, _, _) in owner.items()})
 
     def check_mirnas(self) -> None:
         for row in self.seeds.files.get("molecules", []):
@@ -387,8 +522,6 @@ class _Validator:
             resolved = []
             for node in nodes:
                 molecule = self.molecule_names.get(fold(node))
-                if molecule is None and fold(node) in self.existing_molecule_names:
-                    molecule = self.existing_molecule_names[fold(node)]
                 if molecule is None:
                     close = difflib.get_close_matches(
                         node, sorted(self.keys.get("molecules", ())), n=3
@@ -419,8 +552,10 @@ class _Validator:
                 value, unit = row.values.get("value"), row.values.get("unit")
                 if value is not None and not unit:
                     self.problem(name, row.line, "unit", "a value needs a unit")
-                if value is not None and value < 0 and unit == "%":
-                    self.problem(name, row.line, "value", f"negative percentage {value:g}")
+                if value is not None and unit in UNIT_RULES and value < UNIT_RULES[unit][0]:
+                    self.problem(name, row.line, "value", f"{value:g}: {UNIT_RULES[unit][1]}")
+                if value is not None and unit == "fold" and value <= 0:
+                    self.problem(name, row.line, "value", f"{value:g}: a fold change is positive")
                 if name == "epidemiology" and value is None and not row.values.get("note"):
                     self.problem(name, row.line, "note", "a row without a value needs a note")
         for row in self.seeds.files.get("study_interactions", []):
@@ -471,7 +606,7 @@ def _names_of(name_columns: Iterable[str], values: dict[str, Any]) -> list[tuple
     return names
 
 
-def validate(seeds: SeedSet, existing: dict[str, set] | None = None) -> list[Problem]:
+def validate(seeds: SeedSet, existing: Existing | None = None) -> list[Problem]:
     """Every problem with a parsed seed set (in addition to those found while reading)."""
     return _Validator(seeds, existing).run()
 
@@ -669,22 +804,82 @@ def check_folder(folder: Path) -> list[Problem]:
     return problems + validate(seeds)
 
 
-def load_folder(engine: Engine, folder: Path) -> dict[str, int]:
+class ImportsPresent(RuntimeError):
+    """Reloading the seeds would drop records that users imported."""
+
+
+def imports_present(connection: Connection) -> int:
+    """How many imports the database has recorded."""
+    table = _metadata().tables["import_log"]
+    return connection.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+def load_folder(engine: Engine, folder: Path, *, replace_imports: bool = False) -> dict[str, int]:
     """Replace the database's content with the seed files in ``folder``, all or nothing.
 
     Returns the number of rows written per table. Raises :class:`SeedError` (and writes
-    nothing) when any file has a problem.
+    nothing) when any file has a problem, and :class:`ImportsPresent` when the database holds
+    imported records, unless ``replace_imports``.
     """
+    from exodb.search import rebuild_index
+
     seeds, problems = read_seed_set(folder)
     problems += validate(seeds)
     if problems:
         raise SeedError(problems)
-    from exodb.search import rebuild_index
-
     with engine.begin() as connection:
+        imported = imports_present(connection)
+        if imported and not replace_imports:
+            raise ImportsPresent(
+                f"the database holds records from {imported} import(s), which reloading the "
+                "seeds would remove; save them with `exodb export csv DIR` first, then run "
+                "`exodb seed --replace-imports`"
+            )
         clear(connection)
         counts = _Writer(connection, seeds).write()
         # Derived in the same transaction, so search never sees a half-loaded database.
+        counts["search_document"] = rebuild_index(connection)
+        _reset_sequences(connection)
+    return counts
+
+
+def check_import(
+    engine: Engine, path: Path, *, max_bytes: int | None = DEFAULT_MAX_FILE_BYTES
+) -> tuple[SeedSet, list[Problem]]:
+    """Every problem an import of ``path`` into the database would meet; nothing is written."""
+    seeds, problems = read_import(path, max_bytes)
+    with engine.connect() as connection:
+        existing = existing_state(connection, seeds.files)
+    return seeds, problems + validate(seeds, existing)
+
+
+def import_path(
+    engine: Engine, path: Path, *, max_bytes: int | None = DEFAULT_MAX_FILE_BYTES
+) -> dict[str, int]:
+    """Add the records of ``path`` (a folder of seed files, or one) to the database.
+
+    New vocabulary (a molecule, a source) may come in the same import as the rows that use it.
+    Everything is checked first, against the files and the database; any problem raises
+    :class:`SeedError` and nothing is written. The write is one transaction.
+    """
+    from exodb.search import rebuild_index
+
+    seeds, problems = read_import(path, max_bytes)
+    with engine.begin() as connection:
+        if not problems:
+            problems += validate(seeds, existing_state(connection, seeds.files))
+        if problems:
+            raise SeedError(problems)
+        counts = _Writer(connection, seeds).write()
+        log = _metadata().tables["import_log"]
+        connection.execute(
+            insert(log).values(
+                imported_at=datetime.now(UTC),
+                source=str(Path(path).resolve()),
+                files=";".join(spec.BY_NAME[name].filename for name in seeds.files),
+                rows=sum(counts.values()),
+            )
+        )
         counts["search_document"] = rebuild_index(connection)
         _reset_sequences(connection)
     return counts

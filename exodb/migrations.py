@@ -65,6 +65,9 @@ def _run(engine: Engine, action, revision: str) -> None:
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
+            # Write-ahead logging lets readers go on while an import writes, and they never see
+            # half of it. The setting is stored in the file, so it holds for every later use.
+            connection.exec_driver_sql("PRAGMA journal_mode=WAL")
             # Batch mode rebuilds tables by copy-and-rename, which foreign keys would block;
             # the pragma only takes effect outside a transaction, so set it first.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")

@@ -10,10 +10,13 @@ reference number(s) it cites (``reference_id`` or a ``*_reference`` link table).
 
 from __future__ import annotations
 
+import datetime
+
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    DateTime,
     Enum,
     Float,
     ForeignKey,
@@ -752,6 +755,19 @@ class SearchDocument(Base):
     text: Mapped[str] = mapped_column(Text)
 
 
+class ImportLog(Base):
+    """One row per ``exodb import``: what was added to the curated seeds, from where, when."""
+
+    __tablename__ = "import_log"
+    __table_args__ = {"comment": "Imports of users' own records into this database."}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    imported_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
+    source: Mapped[str] = mapped_column(Text)
+    files: Mapped[str] = mapped_column(Text)
+    rows: Mapped[int]
+
+
 # --- column comments ------------------------------------------------------------------------------
 # Every column carries a comment: PostgreSQL keeps them in its catalogue and `exodb schema` prints
 # them. Columns that mean the same everywhere get theirs from _GENERIC; the rest are listed.
@@ -863,6 +879,10 @@ _SPECIFIC = {
     "cell_source_alias.alias": "An alias as the curator wrote it.",
     "molecule_alias.alias": "An alias as the curator wrote it.",
     "material_alias.alias": "An alias as the curator wrote it.",
+    "import_log.imported_at": "When the import was committed (UTC).",
+    "import_log.source": "The file or folder imported.",
+    "import_log.files": "The seed files it contained, ';'-separated.",
+    "import_log.rows": "Rows it added.",
 }
 
 

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
+# A typed NULL: PostgreSQL will not put an untyped NULL into an integer column.
+NO_REF = "CAST(NULL AS INTEGER)"
+
 
 def _sources(dialect: str) -> tuple[tuple[str, str], ...]:
     """Each source of searchable text: (entity, SQL selecting key, ref, field, text)."""
@@ -38,8 +41,9 @@ def _sources(dialect: str) -> tuple[tuple[str, str], ...]:
             (
                 entity,
                 # Every spelling, verbatim: the key, the name and each curated alias.
-                f"SELECT o.key, NULL, 'names', o.key || ' ' || {name} || coalesce((SELECT ' ' || "
-                f"{joined} FROM {entity}_alias a WHERE a.{entity}_id = o.id), '') FROM {entity} o",
+                f"SELECT o.key, {NO_REF}, 'names', o.key || ' ' || {name} || "
+                f"coalesce((SELECT ' ' || {joined} FROM {entity}_alias a "
+                f"WHERE a.{entity}_id = o.id), '') FROM {entity} o",
             )
             for entity, name in (
                 ("molecule", "coalesce(o.full_name, '')"),
@@ -50,7 +54,7 @@ def _sources(dialect: str) -> tuple[tuple[str, str], ...]:
         *(
             (
                 "cell_source_profile",
-                f"SELECT c.key, NULL, '{column}', p.{column} FROM cell_source_profile p "
+                f"SELECT c.key, {NO_REF}, '{column}', p.{column} FROM cell_source_profile p "
                 f"JOIN cell_source c ON c.id = p.cell_source_id WHERE p.{column} IS NOT NULL",
             )
             for column in (
@@ -65,19 +69,19 @@ def _sources(dialect: str) -> tuple[tuple[str, str], ...]:
         ),
         (
             "mechanism",
-            "SELECT m.key, NULL, 'core_function', f.name || ': ' || f.description "
+            f"SELECT m.key, {NO_REF}, 'core_function', f.name || ': ' || f.description "
             "FROM mechanism_function f JOIN mechanism m ON m.id = f.mechanism_id",
         ),
         *(
             (
                 "delivery_system",
-                f"SELECT d.key, NULL, '{column}', d.{column} FROM delivery_system d",
+                f"SELECT d.key, {NO_REF}, '{column}', d.{column} FROM delivery_system d",
             )
             for column in ("name", "advantages", "disadvantages")
         ),
         (
             "delivery_system",
-            "SELECT d.key, NULL, 'payload', p.payload FROM delivery_system_payload p "
+            f"SELECT d.key, {NO_REF}, 'payload', p.payload FROM delivery_system_payload p "
             "JOIN delivery_system d ON d.id = p.delivery_system_id",
         ),
     )

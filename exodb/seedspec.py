@@ -31,6 +31,8 @@ class Column:
     values: tuple[str, ...] = ()  # ENUM
     target: str | None = None  # REF / REF_LIST: name of the seed file pointed at
     db: str | None = None  # database column, when it differs from the CSV name
+    minimum: float | None = None  # INT / FLOAT: smallest sensible value
+    maximum: float | None = None  # INT / FLOAT: largest sensible value
 
 
 @dataclass(frozen=True)
@@ -82,9 +84,9 @@ SEED_FILES: tuple[SeedFile, ...] = (
         "reference",
         ("number",),
         (
-            req("number", INT),
+            req("number", INT, minimum=1),
             opt("first_author"),
-            opt("year", INT),
+            opt("year", INT, minimum=1800, maximum=2100),
             opt("title"),
             opt("journal"),
             opt("doi"),
@@ -143,14 +145,19 @@ SEED_FILES: tuple[SeedFile, ...] = (
         "mechanisms",
         "mechanism",
         ("position",),
-        (choice("key", v.MECHANISM_KEYS), req("name"), req("position", INT), SECTION),
+        (choice("key", v.MECHANISM_KEYS), req("name"), req("position", INT, minimum=1), SECTION),
         key_column="key",
     ),
     SeedFile(
         "mechanism_functions",
         "mechanism_function",
         ("mechanism", "position"),
-        (ref("mechanism", "mechanisms"), req("position", INT), req("name"), req("description")),
+        (
+            ref("mechanism", "mechanisms"),
+            req("position", INT, minimum=1),
+            req("name"),
+            req("description"),
+        ),
     ),
     SeedFile(
         "mechanism_molecules",
@@ -158,7 +165,7 @@ SEED_FILES: tuple[SeedFile, ...] = (
         ("mechanism", "group_position", "molecule"),
         (
             ref("mechanism", "mechanisms"),
-            req("group_position", INT),
+            req("group_position", INT, minimum=1),
             req("group", db="group_name"),
             ref("molecule", "molecules"),
             opt("note"),
@@ -170,7 +177,7 @@ SEED_FILES: tuple[SeedFile, ...] = (
         ("mechanism", "group_position", "pathway"),
         (
             ref("mechanism", "mechanisms"),
-            req("group_position", INT),
+            req("group_position", INT, minimum=1),
             req("group", db="group_name"),
             ref("pathway", "pathways"),
             opt("note"),
@@ -198,7 +205,7 @@ SEED_FILES: tuple[SeedFile, ...] = (
         (
             req("key"),
             req("name"),
-            req("position", INT),
+            req("position", INT, minimum=1),
             req("payloads", TEXT_LIST),
             Column("indications", REF_LIST, required=True, target="diseases"),
             req("advantages"),
@@ -215,7 +222,7 @@ SEED_FILES: tuple[SeedFile, ...] = (
         ("position",),
         (
             ref("cell_source", "cell_sources"),
-            req("position", INT),
+            req("position", INT, minimum=1),
             req("main_functions"),
             choice("acquisition", v.ACQUISITION),
             req("acquisition_note"),

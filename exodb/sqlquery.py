@@ -148,31 +148,40 @@ def run_sqlite(path: Path, sql: str, params: dict[str, Any] | None = None) -> Sq
 
 
 def run_server(url: str, sql: str, params: dict[str, Any] | None = None) -> SqlResult:
-    """Run one statement on a server database inside a READ ONLY transaction."""
+    """Run one statement on a server database inside a READ ONLY transaction.
+
+    The statement is prepared (the extended query protocol), which the server itself refuses
+    for more than one statement.
+    """
     from sqlalchemy import text
-    from sqlalchemy.exc import DBAPIError
 
     from exodb.db import make_engine
 
     engine = make_engine(url)
+    compiled = text(sql).compile(dialect=engine.dialect)
+    names = list(compiled.params)
+    missing = [n for n in names if n not in (params or {})]
+    if missing:
+        raise ValueError(f"the query needs --param for: {', '.join(missing)}")
+    connection = engine.raw_connection()
     try:
-        with engine.connect() as connection:
-            connection.exec_driver_sql("SET TRANSACTION READ ONLY")
-            try:
-                result = connection.execute(text(sql), params or {})
-                columns = _unique_columns(list(result.keys())) if result.returns_rows else []
-                rows = [tuple(r) for r in result] if result.returns_rows else []
-            except DBAPIError as exc:
-                message = str(exc.orig).strip().splitlines()[0]
-                if "read-only transaction" in message:
-                    raise ReadOnlyError(f"exodb sql is read-only: {message}") from None
-                if "multiple commands" in message:
-                    raise ValueError(ONE_STATEMENT) from None
-                raise SqlError(message) from None
-            finally:
-                connection.rollback()
+        cursor = connection.cursor()
+        cursor.execute("SET TRANSACTION READ ONLY")
+        try:
+            cursor.execute(str(compiled), {n: params[n] for n in names}, prepare=True)
+        except Exception as exc:  # the driver's own error classes
+            message = str(exc).strip().splitlines()[0]
+            if "read-only transaction" in message:
+                raise ReadOnlyError(f"exodb sql is read-only: {message}") from None
+            if "multiple commands" in message:
+                raise ValueError(ONE_STATEMENT) from None
+            raise SqlError(message) from None
+        columns = _unique_columns([d[0] for d in cursor.description or []])
+        rows = [tuple(r) for r in cursor.fetchall()] if cursor.description else []
         return SqlResult(columns, rows)
     finally:
+        connection.rollback()
+        connection.close()
         engine.dispose()
 
 

@@ -120,7 +120,7 @@ BAD_ROWS = [
         ",17.93,",
         ",-17.93,",
         "-17.93",
-        "",  # a negative incidence is refused by the database constraint, checked below
+        "value: -17.93: an incidence cannot be negative",
     ),
 ]
 
@@ -228,11 +228,11 @@ def test_alias_may_not_name_two_molecules(seed_copy):
 
 
 def test_database_constraint_is_the_backstop(tmp_path, seed_copy):
-    # A negative incidence passes the file checks (no unit rule is broken) but the database's
-    # CHECK constraint refuses it, and the transaction leaves nothing behind.
+    # A negative count in a unit the loader has no rule for passes the file checks, but the
+    # database's CHECK constraint refuses it, and the transaction leaves nothing behind.
     from sqlalchemy.exc import IntegrityError
 
-    edit(seed_copy, "epidemiology.csv", ",17.93,", ",-17.93,")
+    edit(seed_copy, "epidemiology.csv", ",17.93,per million people,", ",-17.93,cases,")
     engine = make_engine(sqlite_url(tmp_path / "backstop.sqlite"))
     from exodb import migrations
 

@@ -93,6 +93,11 @@ def upgrade() -> None:
         sa.Column("full_name", sa.String(length=200), nullable=True),
         sa.Column("parent_id", sa.Integer(), nullable=True),
         sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("mirna_stem", sa.String(length=3), nullable=True),
+        sa.Column("mirna_family", sa.Integer(), nullable=True),
+        sa.Column("mirna_letter", sa.String(length=1), nullable=True),
+        sa.Column("mirna_paralog", sa.Integer(), nullable=True),
+        sa.Column("mirna_arm", sa.String(length=2), nullable=True),
         sa.ForeignKeyConstraint(
             ["parent_id"], ["molecule.id"], name=op.f("fk_molecule_parent_id_molecule")
         ),
@@ -102,6 +107,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("molecule", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_molecule_parent_id"), ["parent_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_molecule_mirna_family"), ["mirna_family"], unique=False
+        )
 
     op.create_table(
         "pathway",
@@ -579,6 +587,7 @@ def upgrade() -> None:
                 "in_vitro",
                 "clinical",
                 "mixed",
+                "not_stated",
                 name="design",
                 native_enum=False,
                 create_constraint=True,
@@ -952,7 +961,12 @@ def upgrade() -> None:
         sa.Column(
             "effect",
             sa.Enum(
-                "inhibits", "activates", name="effect", native_enum=False, create_constraint=True
+                "inhibits",
+                "activates",
+                "regulates",
+                name="effect",
+                native_enum=False,
+                create_constraint=True,
             ),
             nullable=False,
         ),
@@ -1332,6 +1346,7 @@ def downgrade() -> None:
     op.drop_table("reference")
     op.drop_table("pathway")
     with op.batch_alter_table("molecule", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_molecule_mirna_family"))
         batch_op.drop_index(batch_op.f("ix_molecule_parent_id"))
 
     op.drop_table("molecule")

@@ -8,8 +8,8 @@
 - *_alias tables keep curated aliases verbatim (the *_name look-up index folds them).
 - Column comments are written to PostgreSQL's catalogue (SQLite has nowhere to keep them).
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0002
+Revises: 0001
 Create Date: 2026-11-26
 """
 
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003"
-down_revision: str | None = "0002"
+revision: str = "0002"
+down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -193,16 +193,19 @@ def upgrade() -> None:
 
 
 def _comment_columns() -> None:
-    # The comments as the models hold them at the time of this migration's release.
+    # The comments as the models hold them at the time of this migration's release; Alembic
+    # quotes them (they contain colons and percent signs, which raw SQL would misread).
     from exodb.models import Base
 
     for table in Base.metadata.sorted_tables:
         for column in table.columns:
             if column.comment:
-                op.execute(
-                    sa.text(
-                        f'COMMENT ON COLUMN "{table.name}"."{column.name}" IS :comment'
-                    ).bindparams(comment=column.comment)
+                op.alter_column(
+                    table.name,
+                    column.name,
+                    comment=column.comment,
+                    existing_type=column.type,
+                    existing_nullable=column.nullable,
                 )
 
 
