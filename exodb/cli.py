@@ -35,6 +35,14 @@ class Context:
             self._session = session_factory(open_database(self.url, notify=notify))()
         return self._session
 
+    def close(self) -> None:
+        """Release the connection: a server database should not keep idle connections."""
+        if self._session is not None:
+            engine = self._session.get_bind()
+            self._session.close()
+            engine.dispose()
+            self._session = None
+
     def engine(self):
         """The engine behind :meth:`session` (opening the database if needed)."""
         return self.session().get_bind()
@@ -181,6 +189,7 @@ def main(ctx: click.Context, url: str | None) -> None:
     The default database is built from the bundled seeds the first time it is used.
     """
     ctx.obj = Context(url)
+    ctx.call_on_close(ctx.obj.close)
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -200,7 +209,12 @@ def init(ctx: Context, reseed: bool, no_seed: bool) -> None:
     from exodb.db import make_engine
 
     report = init_database(make_engine(ctx.url), reseed=reseed, seed=not no_seed)
-    action = f"loaded {report.rows} rows from seeds" if report.seeded else "data already present"
+    if report.seeded:
+        action = f"loaded {report.rows} rows from seeds"
+    elif no_seed:
+        action = "schema only, no data loaded"
+    else:
+        action = "data already present"
     click.echo(f"exodb: {report.url} at schema revision {report.revision}; {action}")
 
 

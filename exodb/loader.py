@@ -781,8 +781,16 @@ def _mirna_columns(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def clear(connection: Connection) -> None:
-    """Delete every exodb row (children first), keeping the schema and its revision."""
-    for table in reversed(_metadata().sorted_tables):
+    """Delete every exodb row (children first), keeping the schema and its revision.
+
+    Ids start again from 1 afterwards, so loading the same seeds gives the same rows.
+    """
+    tables = list(reversed(_metadata().sorted_tables))
+    if connection.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY")
+        return
+    for table in tables:
         connection.execute(table.delete())
 
 

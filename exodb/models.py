@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 
+import sqlalchemy.dialects.postgresql  # noqa: F401  (registers to_tsvector's types)
 from sqlalchemy import (
     Boolean,
     CheckConstraint,

@@ -194,14 +194,14 @@ def _installed_exodb() -> str:
     return found
 
 
-def test_installed_executable(seeded_path, tmp_path):
+def test_installed_executable(seeded_url, tmp_path):
     env = {**os.environ, "EXODB_HOME": str(tmp_path)}
     env.pop("EXODB_URL", None)
     result = subprocess.run(
         [
             _installed_exodb(),
             "--db",
-            str(seeded_path),
+            seeded_url,
             "delivery-systems",
             "--indication",
             "stroke",

@@ -8,18 +8,18 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from exodb.config import sqlite_url
 from exodb.db import make_engine
 from exodb.models import Base
 
 
 @pytest.fixture
-def engine(fresh_path):
-    engine = make_engine(sqlite_url(fresh_path))
+def engine(fresh_url):
+    engine = make_engine(fresh_url)
     yield engine
     engine.dispose()
 
 
+@pytest.mark.sqlite_only
 def test_foreign_keys_are_on_for_every_connection(engine):
     for _ in range(3):
         with engine.connect() as connection:
@@ -27,7 +27,7 @@ def test_foreign_keys_are_on_for_every_connection(engine):
 
 
 def test_orphan_row_is_rejected(engine):
-    with engine.begin() as connection, pytest.raises(IntegrityError, match="FOREIGN KEY"):
+    with engine.begin() as connection, pytest.raises(IntegrityError, match="(?i)foreign key"):
         connection.execute(
             text(
                 "INSERT INTO cell_source_profile_reference (cell_source_profile_id, reference_id)"
@@ -37,7 +37,7 @@ def test_orphan_row_is_rejected(engine):
 
 
 def test_orphan_row_is_rejected_for_parent_links(engine):
-    with engine.begin() as connection, pytest.raises(IntegrityError, match="FOREIGN KEY"):
+    with engine.begin() as connection, pytest.raises(IntegrityError, match="(?i)foreign key"):
         connection.execute(
             text(
                 "INSERT INTO cell_source (key, name, parent_id, category) "
@@ -62,17 +62,18 @@ def test_check_constraints_reject_bad_values(engine, statement, constraint):
 
 
 def test_unique_natural_keys(engine):
-    with engine.begin() as connection, pytest.raises(IntegrityError, match="UNIQUE"):
+    with engine.begin() as connection, pytest.raises(IntegrityError, match="(?i)unique"):
         connection.execute(text("INSERT INTO reference (number) VALUES (54)"))
 
 
 def test_required_fields_are_not_null(engine):
-    with engine.begin() as connection, pytest.raises(IntegrityError, match="NOT NULL"):
+    with engine.begin() as connection, pytest.raises(IntegrityError, match="(?i)not.null"):
         connection.execute(
             text("UPDATE cell_source_profile SET advantages = NULL WHERE position = 1")
         )
 
 
+@pytest.mark.sqlite_only
 def test_constraints_are_named_by_convention(fresh_path):
     with sqlite3.connect(fresh_path) as connection:
         sql = connection.execute(

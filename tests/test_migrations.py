@@ -12,7 +12,6 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from exodb import migrations
-from exodb.config import sqlite_url
 from exodb.database import init_database, is_seeded
 from exodb.db import make_engine
 from exodb.models import Base
@@ -27,8 +26,8 @@ def test_exactly_one_head():
 
 
 @pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression")
-def test_upgraded_schema_matches_models(tmp_path):
-    engine = make_engine(sqlite_url(tmp_path / "m.sqlite"))
+def test_upgraded_schema_matches_models(empty_url):
+    engine = make_engine(empty_url)
     migrations.upgrade(engine)
     with engine.connect() as connection:
         context = MigrationContext.configure(
@@ -50,8 +49,8 @@ def test_upgraded_schema_matches_models(tmp_path):
     }
 
 
-def test_round_trip_with_data(tmp_path):
-    engine = make_engine(sqlite_url(tmp_path / "r.sqlite"))
+def test_round_trip_with_data(empty_url):
+    engine = make_engine(empty_url)
     init_database(engine)
     assert is_seeded(engine)
     migrations.downgrade(engine, "base")
@@ -62,8 +61,8 @@ def test_round_trip_with_data(tmp_path):
     assert migrations.current_revision(engine) == migrations.head_revision()
 
 
-def test_alembic_command_line_uses_the_same_url_rules(tmp_path):
-    target = tmp_path / "cli.sqlite"
+def test_alembic_command_line_uses_the_same_url_rules(empty_url):
+    target = empty_url
     result = subprocess.run(
         [
             sys.executable,
@@ -81,11 +80,12 @@ def test_alembic_command_line_uses_the_same_url_rules(tmp_path):
         text=True,
     )
     assert result.returncode == 0, result.stderr
-    engine = make_engine(sqlite_url(target))
+    engine = make_engine(target)
     assert migrations.current_revision(engine) == migrations.head_revision()
+    engine.dispose()
 
 
-def test_behind_database_names_the_fixing_command(tmp_path):
-    engine = make_engine(sqlite_url(tmp_path / "empty.sqlite"))
+def test_behind_database_names_the_fixing_command(empty_url):
+    engine = make_engine(empty_url)
     with pytest.raises(migrations.SchemaError, match=r"run `exodb --db x init`"):
         migrations.ensure_current(engine, "x")

@@ -15,7 +15,7 @@ import pytest
 
 from .conftest import REPO
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 
 
 def _build_wheel(out: Path) -> Path:

@@ -18,6 +18,9 @@ from exodb.db import make_engine
 
 from .conftest import REPO
 
+# Backend-independent: runs once, in the SQLite run.
+pytestmark = pytest.mark.sqlite_only
+
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
 

@@ -15,6 +15,9 @@ from exodb.resources import seeds_dir
 
 from .conftest import REPO
 
+# Backend-independent: runs once, in the SQLite run.
+pytestmark = pytest.mark.sqlite_only
+
 
 def readme_sections() -> dict[str, str]:
     text = (seeds_dir() / "README.md").read_text(encoding="utf-8")

@@ -12,14 +12,13 @@ import pytest
 
 from exodb import schema
 from exodb.cli import main
-from exodb.config import sqlite_url
 from exodb.db import make_engine
 from exodb.models import Base
 from exodb.render import render
 from exodb.search import search
-from exodb.sqlquery import ReadOnlyError, SqlError, run_sqlite
+from exodb.sqlquery import ReadOnlyError, SqlError, run_sql, run_sqlite
 
-from .conftest import REPO
+from .conftest import BACKEND, REPO, snapshot
 
 
 def checksum(path) -> str:
@@ -29,18 +28,18 @@ def checksum(path) -> str:
 # --- views -----------------------------------------------------------------------------------
 
 
-def test_cell_source_ancestry_view(seeded_path):
-    rows = run_sqlite(
-        seeded_path,
+def test_cell_source_ancestry_view(seeded_url):
+    rows = run_sql(
+        seeded_url,
         "SELECT ancestor, depth FROM cell_source_ancestry WHERE cell_source = 'cd271_cd56_bmsc' "
         "ORDER BY depth",
     ).rows
     assert rows == [("cd271_cd56_bmsc", 0), ("bmsc", 1), ("msc", 2), ("stem_cell", 3)]
 
 
-def test_study_cargo_pathway_view(seeded_path):
-    rows = run_sqlite(
-        seeded_path,
+def test_study_cargo_pathway_view(seeded_url):
+    rows = run_sql(
+        seeded_url,
         "SELECT study, ref, cell_source, cargo, pathway, pathway_effect FROM study_cargo_pathway "
         "WHERE ref = 73 OR study = 'fu_54' ORDER BY study, pathway",
     ).rows
@@ -51,9 +50,9 @@ def test_study_cargo_pathway_view(seeded_path):
     ]
 
 
-def test_cell_source_comparison_view(seeded_path):
-    rows = run_sqlite(
-        seeded_path,
+def test_cell_source_comparison_view(seeded_url):
+    rows = run_sql(
+        seeded_url,
         "SELECT cell_source, immunogenicity, immunogenicity_rank, clinical_potential_rank, refs "
         "FROM cell_source_comparison WHERE cell_source IN ('ipsc', 'nsc') ORDER BY position",
     ).rows
@@ -63,9 +62,9 @@ def test_cell_source_comparison_view(seeded_path):
     ]
 
 
-def test_outcome_detail_view(seeded_path):
-    rows = run_sqlite(
-        seeded_path,
+def test_outcome_detail_view(seeded_url):
+    rows = run_sql(
+        seeded_url,
         "SELECT study, ref, species, value, unit FROM outcome_detail WHERE value IS NOT NULL "
         "ORDER BY value",
     ).rows
@@ -122,35 +121,53 @@ def test_sql_from_file_and_stdin(runner, seeded_url, tmp_path):
 
 
 REFUSED = [
-    ("INSERT INTO disease (key, name) VALUES ('x', 'x')", "the statement would change"),
-    ("UPDATE study SET summary = 'x'", "the statement would change"),
-    ("DELETE FROM outcome", "the statement would change"),
-    ("DROP TABLE outcome", "the statement would change"),
-    ("CREATE TABLE t (x INTEGER)", "the statement would change"),
+    ("INSERT INTO disease (key, name) VALUES ('x', 'x')", "read-only"),
+    ("UPDATE study SET summary = 'x'", "read-only"),
+    ("DELETE FROM outcome", "read-only"),
+    ("DROP TABLE outcome", "read-only"),
+    ("CREATE TABLE t (x INTEGER)", "read-only"),
+    ("SELECT 1; DELETE FROM study", "runs one statement at a time"),
+]
+REFUSED_BY_SQLITE = [
     ("ATTACH DATABASE '{tmp}/other.sqlite' AS other", "ATTACH and VACUUM INTO"),
     ("VACUUM INTO '{tmp}/vacuumed.sqlite'", "ATTACH and VACUUM INTO"),
     ("PRAGMA journal_mode = DELETE", "PRAGMA journal_mode = DELETE is refused"),
     ("PRAGMA foreign_keys = OFF", "PRAGMA foreign_keys = OFF is refused"),
     ("PRAGMA writable_schema = ON", "PRAGMA writable_schema = ON is refused"),
-    ("SELECT 1; DELETE FROM study", "runs one statement at a time"),
 ]
+REFUSED_BY_POSTGRES = [
+    ("SELECT nextval(pg_get_serial_sequence('study', 'id'))", "read-only transaction"),
+    ("CREATE TEMPORARY TABLE t (x INTEGER)", "read-only transaction"),
+]
+CASES = REFUSED + (REFUSED_BY_SQLITE if BACKEND == "sqlite" else REFUSED_BY_POSTGRES)
 
 
-@pytest.mark.parametrize(("statement", "message"), REFUSED, ids=[r[0][:30] for r in REFUSED])
-def test_sql_refuses_writes_and_leaves_the_file_unchanged(
-    runner, fresh_path, tmp_path, statement, message
+@pytest.mark.parametrize(("statement", "message"), CASES, ids=[r[0][:30] for r in CASES])
+def test_sql_refuses_writes_and_leaves_the_database_unchanged(
+    runner, fresh_url, tmp_path, statement, message
 ):
-    before = checksum(fresh_path)
+    before = snapshot(fresh_url)
     statement = statement.format(tmp=tmp_path)
-    result = runner.invoke(main, ["--db", str(fresh_path), "sql", statement])
+    result = runner.invoke(main, ["--db", fresh_url, "sql", statement])
     assert result.exit_code == 1
     assert message in result.stderr
     assert "Traceback" not in result.output
-    assert checksum(fresh_path) == before
+    assert snapshot(fresh_url) == before
     assert not (tmp_path / "other.sqlite").exists()
     assert not (tmp_path / "vacuumed.sqlite").exists()
 
 
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize(("statement", "message"), REFUSED + REFUSED_BY_SQLITE)
+def test_refused_sql_leaves_the_file_byte_for_byte(
+    runner, fresh_path, tmp_path, statement, message
+):
+    before = checksum(fresh_path)
+    runner.invoke(main, ["--db", str(fresh_path), "sql", statement.format(tmp=tmp_path)])
+    assert checksum(fresh_path) == before
+
+
+@pytest.mark.sqlite_only
 def test_reading_pragmas_are_allowed(seeded_path):
     rows = run_sqlite(seeded_path, "PRAGMA table_info(outcome)").rows
     assert [r[1] for r in rows][:3] == ["id", "study_id", "measure"]
@@ -159,14 +176,18 @@ def test_reading_pragmas_are_allowed(seeded_path):
 def test_sql_error_prints_the_database_message(runner, seeded_url):
     result = runner.invoke(main, ["--db", seeded_url, "sql", "SELECT nope FROM study"])
     assert result.exit_code == 1
-    assert result.stderr == "Error: SQL error: no such column: nope\n"
+    expected = {
+        "sqlite": "Error: SQL error: no such column: nope\n",
+        "postgresql": 'Error: SQL error: column "nope" does not exist\n',
+    }
+    assert result.stderr == expected[BACKEND]
 
 
-def test_library_errors(seeded_path):
+def test_library_errors(seeded_url):
     with pytest.raises(ReadOnlyError):
-        run_sqlite(seeded_path, "DELETE FROM study")
+        run_sql(seeded_url, "DELETE FROM study")
     with pytest.raises(SqlError, match="syntax error"):
-        run_sqlite(seeded_path, "SELEC 1")
+        run_sql(seeded_url, "SELEC 1")
 
 
 # --- search ------------------------------------------------------------------------------------
@@ -196,7 +217,7 @@ def test_search_text_is_data_not_syntax(session, text):
     assert isinstance(search(session, text), list)
 
 
-def test_search_follows_a_reload(tmp_path, seed_copy):
+def test_search_follows_a_reload(empty_url, seed_copy):
     from exodb.db import session_factory
     from exodb.loader import load_folder
     from exodb.migrations import upgrade
@@ -206,11 +227,12 @@ def test_search_follows_a_reload(tmp_path, seed_copy):
     path.write_text(
         content.replace("lessened ferroptosis", "lessened zebrafishosis", 1), encoding="utf-8"
     )
-    engine = make_engine(sqlite_url(tmp_path / "s.sqlite"))
+    engine = make_engine(empty_url)
     upgrade(engine)
     load_folder(engine, seed_copy)
     with session_factory(engine)() as session:
         assert [h.key for h in search(session, "zebrafishosis")] == ["chen_65"]
+    engine.dispose()
 
 
 # --- schema --------------------------------------------------------------------------------------
@@ -226,8 +248,8 @@ def test_schema_lists_tables_views_and_comments(runner, seeded_url):
     assert "search_fts" not in text
 
 
-def test_schema_mermaid(seeded_path):
-    engine = make_engine(sqlite_url(seeded_path))
+def test_schema_mermaid(seeded_url):
+    engine = make_engine(seeded_url)
     diagram = schema.mermaid(engine)
     assert diagram.startswith("erDiagram\n")
     assert '    study ||--o{ outcome : "study_id"' in diagram
@@ -250,14 +272,15 @@ def test_cookbook_has_at_least_fifteen_questions():
 @pytest.mark.parametrize(
     ("number", "question", "sql", "expected"), RECIPES, ids=[r[0] for r in RECIPES]
 )
-def test_cookbook_recipe(seeded_path, number, question, sql, expected):
-    result = run_sqlite(seeded_path, sql)
+def test_cookbook_recipe(seeded_url, number, question, sql, expected):
+    result = run_sql(seeded_url, sql)
     assert render(result.as_dicts(), "markdown", result.columns) == expected
 
 
 # --- other tools -----------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only
 def test_opens_in_python_sqlite3(seeded_path):
     with sqlite3.connect(seeded_path) as connection:
         (count,) = connection.execute(
@@ -266,6 +289,7 @@ def test_opens_in_python_sqlite3(seeded_path):
     assert count == 5
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.skipif(not shutil.which("sqlite3"), reason="the sqlite3 command is not installed")
 def test_opens_in_the_sqlite3_command(seeded_path):
     result = subprocess.run(
@@ -283,6 +307,7 @@ def test_opens_in_the_sqlite3_command(seeded_path):
     assert result.stdout.split() == ["m2_macrophage", "macrophage"]
 
 
+@pytest.mark.sqlite_only
 def test_opens_in_pandas(seeded_path):
     pandas = pytest.importorskip("pandas")
     with sqlite3.connect(seeded_path) as connection:

@@ -197,9 +197,14 @@ def _comment_columns() -> None:
     # quotes them (they contain colons and percent signs, which raw SQL would misread).
     from exodb.models import Base
 
+    # Only what exists at this revision: tables added later carry their comments themselves.
+    inspector = sa.inspect(op.get_bind())
+    present = {
+        t: {c["name"] for c in inspector.get_columns(t)} for t in inspector.get_table_names()
+    }
     for table in Base.metadata.sorted_tables:
         for column in table.columns:
-            if column.comment:
+            if column.comment and column.name in present.get(table.name, ()):
                 op.alter_column(
                     table.name,
                     column.name,
