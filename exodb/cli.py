@@ -763,9 +763,10 @@ def import_command(ctx: Context, path: str, max_file_size: int) -> None:
     from exodb.loader import import_path
 
     ctx.session()  # builds the default database on first use, checks the schema otherwise
+    from exodb.loader import records_in
+
     counts = import_path(ctx.engine(), Path(path), max_bytes=max_file_size * 1_000_000)
-    added = sum(v for k, v in counts.items() if k != "search_document")
-    click.echo(f"exodb: imported {added} rows from {path}")
+    click.echo(f"exodb: imported {records_in(counts)} records from {path}")
 
 
 @main.command("validate")

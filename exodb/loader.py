@@ -106,6 +106,9 @@ def _decode(path: Path, problems: list[Problem]) -> str | None:
 def _convert(col: spec.Column, raw: str, where: tuple[str, int], problems: list[Problem]) -> Any:
     path, line = where
     value = raw.strip()
+    if "\x00" in value:
+        problems.append(Problem(path, line, col.name, "contains a NUL character"))
+        return None
     if value == "":
         if col.required:
             problems.append(Problem(path, line, col.name, "required value is empty"))
@@ -393,6 +396,7 @@ class _Validator:
             self.check_references(seed, rows)
         self.check_hierarchies()
         self.check_names()
+        self.check_lengths()
         self.check_mirnas()
         self.check_pathways()
         self.check_rules()
@@ -494,6 +498,25 @@ class _Validator:
                         owner.setdefault(folded, (key, row.line, column))
             if name == "molecules":
                 self.molecule_names.update({f: k for f, (k, _, _) in owner.items()})
+
+    def check_lengths(self) -> None:
+        """Text longer than its column allows (PostgreSQL would refuse it mid-write)."""
+        tables = _metadata().tables
+        for seed in spec.SEED_FILES:
+            rows = self.seeds.files.get(seed.name)
+            if not rows:
+                continue
+            limits = {}
+            for col in seed.columns:
+                if col.kind in (spec.TEXT, spec.ENUM):
+                    length = getattr(tables[seed.table].c[col.db or col.name].type, "length", None)
+                    if length:
+                        limits[col.name] = length
+            for row in rows:
+                for name, length in limits.items():
+                    value = row.values.get(name)
+                    if isinstance(value, str) and len(value) > length:
+                        self.problem(seed.name, row.line, name, f"longer than {length} characters")
 
     def check_mirnas(self) -> None:
         for row in self.seeds.files.get("molecules", []):
@@ -844,11 +867,29 @@ def load_folder(engine: Engine, folder: Path, *, replace_imports: bool = False) 
                 "`exodb seed --replace-imports`"
             )
         clear(connection)
-        counts = _Writer(connection, seeds).write()
+        counts = _write_or_explain(connection, seeds, str(folder))
         # Derived in the same transaction, so search never sees a half-loaded database.
         counts["search_document"] = rebuild_index(connection)
         _reset_sequences(connection)
     return counts
+
+
+def _write_or_explain(connection: Connection, seeds: SeedSet, where: str) -> dict[str, int]:
+    """Write the checked rows; should the database still refuse one (a constraint the checks
+    do not know), report it as a problem: the transaction is rolled back either way."""
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        return _Writer(connection, seeds).write()
+    except DBAPIError as exc:
+        message = str(exc.orig).strip().splitlines()[0]
+        problem = Problem(where, 0, "-", f"the database refused the data: {message}")
+        raise SeedError([problem]) from None
+
+
+def records_in(counts: dict[str, int]) -> int:
+    """How many CSV records a load wrote (its derived rows, names and links, not counted)."""
+    return sum(counts.get(seed.table, 0) for seed in spec.SEED_FILES)
 
 
 def check_import(
@@ -878,14 +919,14 @@ def import_path(
             problems += validate(seeds, existing_state(connection, seeds.files))
         if problems:
             raise SeedError(problems)
-        counts = _Writer(connection, seeds).write()
+        counts = _write_or_explain(connection, seeds, str(path))
         log = _metadata().tables["import_log"]
         connection.execute(
             insert(log).values(
                 imported_at=datetime.now(UTC),
                 source=str(Path(path).resolve()),
                 files=";".join(spec.BY_NAME[name].filename for name in seeds.files),
-                rows=sum(counts.values()),
+                rows=records_in(counts),
             )
         )
         counts["search_document"] = rebuild_index(connection)

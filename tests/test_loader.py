@@ -8,7 +8,7 @@ import pytest
 
 from exodb.cli import main
 from exodb.db import make_engine
-from exodb.loader import check_folder, load_folder
+from exodb.loader import SeedError, check_folder, load_folder
 
 from .conftest import dump, snapshot
 
@@ -236,15 +236,16 @@ def test_alias_may_not_name_two_molecules(seed_copy):
 def test_database_constraint_is_the_backstop(empty_url, seed_copy):
     # A negative count in a unit the loader has no rule for passes the file checks, but the
     # database's CHECK constraint refuses it, and the transaction leaves nothing behind.
-    from sqlalchemy.exc import IntegrityError
-
     edit(seed_copy, "epidemiology.csv", ",17.93,per million people,", ",-17.93,cases,")
     engine = make_engine(empty_url)
     from exodb import migrations
 
     migrations.upgrade(engine)
     before = snapshot(empty_url)
-    with pytest.raises(IntegrityError, match="non_negative_value"):
+    with pytest.raises(SeedError) as info:
         load_folder(engine, seed_copy)
+    (problem,) = info.value.problems
+    assert problem.message.startswith("the database refused the data:")
+    assert "non_negative_value" in problem.message
     assert snapshot(empty_url) == before
     engine.dispose()
