@@ -53,10 +53,31 @@ class SeedError(Exception):
         super().__init__(head + more)
 
 
-@dataclass
 class Row:
-    line: int
-    values: dict[str, Any]
+    """One parsed CSV record: its line and its values, in the spec's column order.
+
+    A tuple per row (and one shared column index per file) keeps a million-row import small;
+    ``row.values`` reads like the mapping it stands for (``row.values["key"]``).
+    """
+
+    __slots__ = ("line", "data", "index")
+
+    def __init__(self, line: int, data: tuple, index: dict[str, int]):
+        self.line, self.data, self.index = line, data, index
+
+    @property
+    def values(self) -> Row:
+        return self
+
+    def get(self, name: str, default: Any = None) -> Any:
+        position = self.index.get(name)
+        return default if position is None else self.data[position]
+
+    def __getitem__(self, name: str) -> Any:
+        return self.data[self.index[name]]
+
+    def keys(self) -> list[str]:
+        return list(self.index)
 
 
 @dataclass
@@ -190,6 +211,37 @@ def read_file(seed: spec.SeedFile, path: Path, problems: list[Problem]) -> list[
     return parse_text(seed, text, str(path), problems)
 
 
+def _converter(col: spec.Column, path: str, problems: list[Problem], pool: dict, limit: int | None):
+    """A function raw-cell -> value for ``col``, appending any problem; the common cases (plain
+    text, keys, enumeration values) take a short path, everything else goes to _convert."""
+    required, name = col.required, col.name
+    simple = col.kind in (spec.TEXT, spec.ENUM) or (
+        col.kind == spec.REF and col.target != "references"
+    )
+    allowed = frozenset(col.values) if col.kind == spec.ENUM else None
+    shared = col.kind in (spec.ENUM, spec.REF)  # repeated values: keep one copy of each
+
+    def convert(raw: str, line: int) -> Any:
+        value = raw.strip()
+        if simple and value and "\x00" not in value and (allowed is None or value in allowed):
+            if limit is not None and len(value) > limit:
+                problems.append(Problem(path, line, name, f"longer than {limit} characters"))
+                return None
+            return pool.setdefault(value, value) if shared else value
+        if not value and not required:
+            return [] if col.kind in (spec.TEXT_LIST, spec.REF_LIST) else None
+        return _convert(col, value, (path, line), problems)
+
+    return convert
+
+
+def _length_limit(seed: spec.SeedFile, col: spec.Column) -> int | None:
+    if col.kind not in (spec.TEXT, spec.ENUM):
+        return None
+    column = _metadata().tables[seed.table].c[col.db or col.name]
+    return getattr(column.type, "length", None)
+
+
 def parse_text(
     seed: spec.SeedFile, text: str, where_path: str, problems: list[Problem]
 ) -> list[Row]:
@@ -221,29 +273,40 @@ def parse_text(
                 problems.append(Problem(where_path, 1, col.name, "required column is missing"))
         if any(p.path == where_path and p.line == 1 for p in problems):
             return []
+        pool: dict[str, str] = {}
+        plan = [
+            (
+                header.index(col.name) if col.name in header else None,
+                _converter(col, where_path, problems, pool, _length_limit(seed, col)),
+            )
+            for col in seed.columns
+        ]
+        index = {col.name: i for i, col in enumerate(seed.columns)}
+        width = len(header)
         start = reader.line_num + 1
         for record in reader:
             line = start
             start = reader.line_num + 1
-            if not record or all(not cell.strip() for cell in record):
+            if not any(record):
                 continue
-            if len(record) != len(header):
+            if len(record) != width:
                 problems.append(
                     Problem(
                         where_path,
                         line,
                         "-",
-                        f"expected {len(header)} fields, found {len(record)} "
+                        f"expected {width} fields, found {len(record)} "
                         "(check for a stray comma or an unquoted value)",
                     )
                 )
                 continue
-            cells = dict(zip(header, record, strict=True))
-            values = {
-                col.name: _convert(col, cells.get(col.name, ""), (where_path, line), problems)
-                for col in seed.columns
-            }
-            rows.append(Row(line, values))
+            data = tuple(
+                [
+                    convert(record[position] if position is not None else "", line)
+                    for position, convert in plan
+                ]
+            )
+            rows.append(Row(line, data, index))
     except csv.Error as exc:
         problems.append(
             Problem(where_path, reader.line_num, "-", f"malformed CSV: {exc} (unbalanced quotes?)")
@@ -325,7 +388,7 @@ def read_import(path: Path, max_bytes: int | None = None) -> tuple[SeedSet, list
 
 
 def _key_of(seed: spec.SeedFile, row: Row) -> tuple:
-    return tuple(row.values.get(k) for k in seed.key)
+    return tuple([row.get(k) for k in seed.key])
 
 
 def _label(seed_name: str) -> str:
@@ -396,7 +459,6 @@ class _Validator:
             self.check_references(seed, rows)
         self.check_hierarchies()
         self.check_names()
-        self.check_lengths()
         self.check_mirnas()
         self.check_pathways()
         self.check_rules()
@@ -405,9 +467,14 @@ class _Validator:
     def check_unique(self, seed: spec.SeedFile, rows: list[Row]) -> None:
         first: dict[tuple, int] = {}
         in_database = self.existing.row_keys.get(seed.name, set())
+        if not rows:
+            return
+        positions = [rows[0].index[k] for k in seed.key]
+        all_required = all(seed.column(k).required for k in seed.key)
         for row in rows:
-            key = _key_of(seed, row)
-            if any(k is None for k in key) and all(seed.column(k).required for k in seed.key):
+            data = row.data
+            key = tuple([data[p] for p in positions])
+            if all_required and None in key:
                 continue  # already reported as empty
             if key in in_database:
                 shown = ", ".join(f"{k}={v}" for k, v in zip(seed.key, key, strict=True))
@@ -443,11 +510,16 @@ class _Validator:
             if col.kind not in (spec.REF, spec.REF_LIST):
                 continue
             known = self.keys.get(col.target or "", set())
-            for row in rows:
-                value = row.values.get(col.name)
-                values = value if col.kind == spec.REF_LIST else [value]
-                for item in values:
+            position = rows[0].index[col.name] if rows else 0
+            if col.kind == spec.REF:
+                for row in rows:
+                    item = row.data[position]
                     if item is not None and item not in known:
+                        self.unknown(seed.name, row.line, col, item)
+                continue
+            for row in rows:
+                for item in row.data[position] or ():
+                    if item not in known:
                         self.unknown(seed.name, row.line, col, item)
 
     def check_hierarchies(self) -> None:
@@ -498,25 +570,6 @@ class _Validator:
                         owner.setdefault(folded, (key, row.line, column))
             if name == "molecules":
                 self.molecule_names.update({f: k for f, (k, _, _) in owner.items()})
-
-    def check_lengths(self) -> None:
-        """Text longer than its column allows (PostgreSQL would refuse it mid-write)."""
-        tables = _metadata().tables
-        for seed in spec.SEED_FILES:
-            rows = self.seeds.files.get(seed.name)
-            if not rows:
-                continue
-            limits = {}
-            for col in seed.columns:
-                if col.kind in (spec.TEXT, spec.ENUM):
-                    length = getattr(tables[seed.table].c[col.db or col.name].type, "length", None)
-                    if length:
-                        limits[col.name] = length
-            for row in rows:
-                for name, length in limits.items():
-                    value = row.values.get(name)
-                    if isinstance(value, str) and len(value) > length:
-                        self.problem(seed.name, row.line, name, f"longer than {length} characters")
 
     def check_mirnas(self) -> None:
         for row in self.seeds.files.get("molecules", []):
@@ -655,13 +708,34 @@ def _parent_first(rows: list[Row]) -> list[Row]:
     return sorted(rows, key=lambda r: level(r.values["key"]))
 
 
+def bulk_insert(connection: Connection, table: str, columns: list[str], rows: list[tuple]) -> None:
+    """Insert many rows, the fastest way each backend offers: COPY on PostgreSQL, a prepared
+    executemany on SQLite. Values are positional, in ``columns`` order."""
+    if not rows:
+        return
+    names = ", ".join(f'"{c}"' for c in columns)
+    if connection.dialect.name == "postgresql":
+        driver = connection.connection.driver_connection
+        with driver.cursor() as cursor, cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join("?" for _ in columns)
+    connection.exec_driver_sql(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+
+
+BATCH_ROWS = 50_000
+MIRNA_COLUMNS = ["mirna_stem", "mirna_family", "mirna_letter", "mirna_paralog", "mirna_arm"]
+
+
 class _Writer:
-    def __init__(self, connection: Connection, seeds: SeedSet):
+    def __init__(self, connection: Connection, seeds: SeedSet, progress: Any = None):
         self.connection = connection
         self.seeds = seeds
         self.tables = _metadata().tables
         self.ids: dict[str, dict[Any, int]] = {}
         self.counts: dict[str, int] = {}
+        self.progress = progress
 
     def next_id(self, table: str) -> int:
         current = self.connection.execute(select(func.max(self.tables[table].c.id))).scalar()
@@ -675,14 +749,8 @@ class _Writer:
             return {}
         return dict(self.connection.execute(select(key_col, table.c.id)).all())
 
-    def resolve(self, col: spec.Column, value: Any) -> Any:
-        if value is None:
-            return None
-        return self.ids[col.target][value]
-
-    def insert(self, table: str, rows: list[dict[str, Any]]) -> None:
-        if rows:
-            self.connection.execute(insert(self.tables[table]), rows)
+    def insert(self, table: str, columns: list[str], rows: list[tuple]) -> None:
+        bulk_insert(self.connection, table, columns, rows)
         self.counts[table] = self.counts.get(table, 0) + len(rows)
 
     def write(self) -> dict[str, int]:
@@ -693,6 +761,8 @@ class _Writer:
             if rows is None:
                 continue
             self.write_file(seed, rows, ids)
+            if self.progress:
+                self.progress(seed.filename, len(rows))
         return self.counts
 
     def write_file(self, seed: spec.SeedFile, rows: list[Row], ids: dict[Any, int]) -> None:
@@ -700,107 +770,107 @@ class _Writer:
             rows = _parent_first(rows)
         with_id = seed.table not in spec.WITHOUT_ID
         first_id = self.next_id(seed.table) if with_id else 0
+        scalar = [
+            (i, col, self.ids.get(col.target or "") if col.kind == spec.REF else None)
+            for i, col in enumerate(seed.columns)
+            if col.kind not in (spec.TEXT_LIST, spec.REF_LIST)
+        ]
+        columns = (["id"] if with_id else []) + [col.db or col.name for _, col, _ in scalar]
+        molecules = seed.name == "molecules"
+        if molecules:
+            columns += MIRNA_COLUMNS
+        key_position = rows[0].index[seed.key_column] if rows and seed.key_column else None
         records = []
-        row_ids = []
+        table_count = self.counts.get(seed.table, 0)
         for offset, row in enumerate(rows):
-            record: dict[str, Any] = {}
-            if with_id:
-                record["id"] = first_id + offset
-            for col in seed.columns:
-                if col.kind in (spec.TEXT_LIST, spec.REF_LIST):
-                    continue
-                value = row.values.get(col.name)
-                if col.kind == spec.REF:
-                    value = self.resolve(col, value)
-                record[col.db or col.name] = value
-            if seed.name == "molecules":
-                record.update(_mirna_columns(row.values))
-            if seed.key_column:
-                key_value = row.values[seed.key_column]
-                ids[key_value] = first_id + offset
-            records.append(record)
-            row_ids.append(first_id + offset)
-        self.insert(seed.table, records)
+            if len(records) == BATCH_ROWS:  # bounded memory: write as we go
+                bulk_insert(self.connection, seed.table, columns, records)
+                table_count += len(records)
+                records = []
+            data = row.data
+            values = [first_id + offset] if with_id else []
+            for i, _, target in scalar:
+                value = data[i]
+                values.append(target[value] if target is not None and value is not None else value)
+            if molecules:
+                values += _mirna_columns(row)
+            if key_position is not None:
+                ids[data[key_position]] = first_id + offset
+            records.append(tuple(values))
+        self.counts[seed.table] = table_count
+        self.insert(seed.table, columns, records)
         if with_id:
-            self.write_lists(seed, rows, row_ids)
+            self.write_lists(seed, rows, range(first_id, first_id + len(rows)))
 
-    def write_lists(self, seed: spec.SeedFile, rows: list[Row], row_ids: list[int]) -> None:
+    def write_lists(self, seed: spec.SeedFile, rows: list[Row], row_ids: Any) -> None:
         for (file_name, column), (table, owner_col, target_col) in spec.REF_LIST_TABLES.items():
             if file_name != seed.name:
                 continue
-            target = seed.column(column).target or ""
+            target = self.ids[seed.column(column).target or ""]
             ordered = "position" in self.tables[table].c
+            columns = [owner_col, target_col] + (["position"] if ordered else [])
             links = [
-                {owner_col: row_id, target_col: self.ids[target][item]}
-                | ({"position": position} if ordered else {})
+                (row_id, target[item], position) if ordered else (row_id, target[item])
                 for row, row_id in zip(rows, row_ids, strict=True)
-                for position, item in enumerate(row.values.get(column) or [], start=1)
+                for position, item in enumerate(row.get(column) or [], start=1)
             ]
-            self.insert(table, links)
+            self.insert(table, columns, links)
         if seed.name in spec.NAMED_FILES:
             self.write_names(seed, rows, row_ids)
         if seed.name == "delivery_systems":
             self.insert(
                 "delivery_system_payload",
+                ["delivery_system_id", "position", "payload"],
                 [
-                    {"delivery_system_id": row_id, "position": i, "payload": payload}
+                    (row_id, i, payload)
                     for row, row_id in zip(rows, row_ids, strict=True)
-                    for i, payload in enumerate(row.values["payloads"], start=1)
+                    for i, payload in enumerate(row["payloads"], start=1)
                 ],
             )
         if seed.name == "pathways":
             self.write_pathway_nodes(rows, row_ids)
 
-    def write_names(self, seed: spec.SeedFile, rows: list[Row], row_ids: list[int]) -> None:
+    def write_names(self, seed: spec.SeedFile, rows: list[Row], row_ids: Any) -> None:
         owner = f"{seed.table}_id"
         records = []
         for row, row_id in zip(rows, row_ids, strict=True):
             seen: set[str] = set()
-            for column, text in _names_of(spec.NAMED_FILES[seed.name], row.values):
+            for column, text in _names_of(spec.NAMED_FILES[seed.name], row):
                 folded = fold(text)
                 if folded in seen:
                     continue
                 seen.add(folded)
-                records.append(
-                    {
-                        owner: row_id,
-                        "name": text,
-                        "folded": folded,
-                        "is_alias": column == "aliases",
-                    }
-                )
-        self.insert(f"{seed.table}_name", records)
+                records.append((row_id, text, folded, column == "aliases"))
+        self.insert(f"{seed.table}_name", [owner, "name", "folded", "is_alias"], records)
         self.insert(
             f"{seed.table}_alias",
+            [owner, "position", "alias"],
             [
-                {owner: row_id, "position": position, "alias": alias}
+                (row_id, position, alias)
                 for row, row_id in zip(rows, row_ids, strict=True)
-                for position, alias in enumerate(row.values.get("aliases") or [], start=1)
+                for position, alias in enumerate(row.get("aliases") or [], start=1)
             ],
         )
 
-    def write_pathway_nodes(self, rows: list[Row], row_ids: list[int]) -> None:
+    def write_pathway_nodes(self, rows: list[Row], row_ids: Any) -> None:
         names = self.tables["molecule_name"]
         lookup = dict(self.connection.execute(select(names.c.folded, names.c.molecule_id)).all())
         self.insert(
             "pathway_node",
+            ["pathway_id", "position", "molecule_id"],
             [
-                {"pathway_id": row_id, "position": i, "molecule_id": lookup[fold(node)]}
+                (row_id, i, lookup[fold(node)])
                 for row, row_id in zip(rows, row_ids, strict=True)
-                for i, node in enumerate(split_pathway(row.values["key"]), start=1)
+                for i, node in enumerate(split_pathway(row["key"]), start=1)
             ],
         )
 
 
-def _mirna_columns(values: dict[str, Any]) -> dict[str, Any]:
+def _mirna_columns(values: Any) -> list[Any]:
     parts = parse_mirna(values["key"]) if values.get("kind") == "mirna" else None
-    return {
-        "mirna_stem": parts.stem if parts else None,
-        "mirna_family": parts.family if parts else None,
-        "mirna_letter": parts.letter if parts else None,
-        "mirna_paralog": parts.paralog if parts else None,
-        "mirna_arm": parts.arm if parts else None,
-    }
+    if parts is None:
+        return [None] * len(MIRNA_COLUMNS)
+    return [parts.stem, parts.family, parts.letter, parts.paralog, parts.arm]
 
 
 def clear(connection: Connection) -> None:
