@@ -26,6 +26,19 @@ def _value(column: spec.Column, raw: str):
     return raw
 
 
+def _parents_first(records: list[dict]) -> list[dict]:
+    parent = {r["key"]: r.get("parent") or None for r in records}
+    depth: dict[str, int] = {}
+
+    def level(key: str) -> int:
+        if key not in depth:
+            up = parent.get(key)
+            depth[key] = 0 if up is None or up not in parent else level(up) + 1
+        return depth[key]
+
+    return sorted(records, key=lambda r: level(r["key"]))
+
+
 def csv_executemany(folder: Path, database: Path) -> int:
     """Load ``folder`` into the (migrated, empty) SQLite file ``database``; returns rows."""
     connection = sqlite3.connect(database)
@@ -40,17 +53,7 @@ def csv_executemany(folder: Path, database: Path) -> int:
             with path.open(newline="", encoding="utf-8") as handle:
                 records = list(csv.DictReader(handle))
             if seed.name in ("cell_sources", "molecules", "sections", "species"):
-                # parents first, as foreign keys demand
-                depth: dict[str, int] = {}
-                parent = {r["key"]: r.get("parent") or None for r in records}
-
-                def level(key: str) -> int:
-                    if key not in depth:
-                        up = parent.get(key)
-                        depth[key] = 0 if up is None or up not in parent else level(up) + 1
-                    return depth[key]
-
-                records.sort(key=lambda r: level(r["key"]))
+                records = _parents_first(records)  # as foreign keys demand
             scalar = [c for c in seed.columns if c.kind not in (spec.TEXT_LIST, spec.REF_LIST)]
             with_id = seed.table not in spec.WITHOUT_ID
             columns = (["id"] if with_id else []) + [c.db or c.name for c in scalar]

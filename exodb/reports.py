@@ -6,11 +6,12 @@ footnotes. :mod:`exodb.render` turns it into text, Markdown, LaTeX, CSV or JSON.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from exodb import queries
@@ -273,6 +274,47 @@ def _profiled_ancestors(session: Session) -> dict[str, str]:
     return result
 
 
+def _distinct_list(column: Any, dialect: str) -> Any:
+    """The distinct values of a group as a JSON array (keys may hold commas)."""
+    if dialect == "postgresql":
+        return func.json_agg(column.distinct())
+    return func.json_group_array(column.distinct())
+
+
+def _values(aggregated: Any) -> list[Any]:
+    """A JSON array from _distinct_list as a Python list, without NULLs."""
+    if aggregated is None:
+        return []
+    items = json.loads(aggregated) if isinstance(aggregated, str) else aggregated
+    return [item for item in items if item is not None]
+
+
+def _split_ints(aggregated: Any) -> set[int]:
+    return {int(x) for x in _values(aggregated)}
+
+
+def _split(aggregated: Any) -> set[str]:
+    return set(_values(aggregated))
+
+
+def _aggregate(session: Session, pairs: Any, group: list[Any]) -> list[tuple]:
+    """For each group of ``pairs`` (a subquery with study_id and the grouping columns): the
+    distinct reference numbers and study keys, aggregated by the database."""
+    dialect = session.get_bind().dialect.name
+    stmt = (
+        select(
+            *group,
+            _distinct_list(Reference.number, dialect),
+            _distinct_list(Study.key, dialect),
+        )
+        .select_from(pairs)
+        .join(Study, Study.id == pairs.c.study_id)
+        .outerjoin(Reference, Reference.id == Study.reference_id)
+        .group_by(*group)
+    )
+    return session.execute(stmt).all()
+
+
 def evidence_matrix(
     session: Session,
     *,
@@ -286,46 +328,52 @@ def evidence_matrix(
     ``rows``: cell-source, species or cargo-kind; ``cols``: mechanism or pathway-node.
     ``rollup`` counts each source under the Table 1 source above it (CD271+CD56+ BMSC under
     BMSC, M2 macrophage under macrophage). ``filters`` are those of :func:`queries.studies`.
+    The counting and the lists of references are done by the database, in one GROUP BY.
     """
     ids = queries.study_ids(session, **filters)
-    row_of = session.execute(_row_pairs(rows, ids)).all()
-    col_of = session.execute(_column_pairs(cols, ids)).all()
-    refs = _refs(session, ids)
-    keys = dict(session.execute(select(Study.id, Study.key).where(Study.id.in_(ids))).all())
-    if rows == "cell-source" and rollup:
-        up = _profiled_ancestors(session)
-        row_of = [(study, up.get(value, value)) for study, value in row_of]
-    columns_by_study: dict[int, set[str]] = defaultdict(set)
-    for study, value in col_of:
-        columns_by_study[study].add(value)
-    cells: dict[tuple[str, str], set[int]] = defaultdict(set)
-    totals: dict[str, set[int]] = defaultdict(set)
-    for study, row_value in set(row_of):
-        totals[row_value].add(study)
-        for col_value in columns_by_study.get(study, ()):
-            cells[(row_value, col_value)].add(study)
+    row_pairs = _row_pairs(rows, ids).subquery("row_pairs")
+    col_pairs = _column_pairs(cols, ids).subquery("col_pairs")
+    row_value, col_value = row_pairs.c[1].label("row_value"), col_pairs.c[1].label("col_value")
+    both = (
+        select(row_pairs.c[0].label("study_id"), row_value, col_value)
+        .join(col_pairs, col_pairs.c[0] == row_pairs.c[0])
+        .subquery("cells")
+    )
+    single = select(row_pairs.c[0].label("study_id"), row_value).subquery("totals")
+    up = _profiled_ancestors(session) if rows == "cell-source" and rollup else {}
+
+    def merged(results: list[tuple], width: int) -> dict[tuple, tuple[set, set]]:
+        cells: dict[tuple, tuple[set, set]] = {}
+        for result in results:
+            key = tuple(result[:width])
+            if up:
+                key = (up.get(key[0], key[0]), *key[1:])
+            refs, keys = cells.setdefault(key, (set(), set()))
+            refs |= _split_ints(result[width])
+            keys |= _split(result[width + 1])
+        return cells
+
+    cells = merged(_aggregate(session, both, [both.c.row_value, both.c.col_value]), 2)
+    totals = merged(_aggregate(session, single, [single.c.row_value]), 1)
     if cols == "mechanism":
         col_values = [k for k in v.MECHANISM_KEYS if any(c == k for _, c in cells)]
     else:
-        counts = defaultdict(set)
-        for (_, c), studies in cells.items():
-            counts[c] |= studies
-        col_values = sorted(counts, key=lambda c: (-len(counts[c]), c.casefold()))
-    row_values = sorted(totals, key=lambda r: (-len(totals[r]), r.casefold()))
+        per_column: dict[str, set] = defaultdict(set)
+        for (_, c), (_, keys) in cells.items():
+            per_column[c] |= keys
+        col_values = sorted(per_column, key=lambda c: (-len(per_column[c]), c.casefold()))
+    row_values = sorted((r for (r,) in totals), key=lambda r: (-len(totals[(r,)][1]), r.casefold()))
 
-    def count(studies: set[int]) -> Count:
-        return Count(
-            len(studies),
-            tuple(sorted({refs[s] for s in studies if refs.get(s) is not None})),
-            tuple(sorted(keys[s] for s in studies)),
-        )
+    def count(cell: tuple[set, set] | None) -> Count:
+        refs, keys = cell or (set(), set())
+        return Count(len(keys), tuple(sorted(refs)), tuple(sorted(keys)))
 
     row_label = rows.replace("-", "_")
     table = []
     for r in row_values:
-        entry: dict[str, Any] = {row_label: r, "studies": count(totals[r])}
+        entry: dict[str, Any] = {row_label: r, "studies": count(totals[(r,)])}
         for c in col_values:
-            entry[c] = count(cells.get((r, c), set()))
+            entry[c] = count(cells.get((r, c)))
         table.append(entry)
     columns = [row_label, "studies", *col_values]
     headers = {row_label: rows.replace("-", " "), "studies": "all studies"}
@@ -342,55 +390,82 @@ def evidence_matrix(
 
 def convergence(session: Session, *, chains: bool = False, **filters: Any) -> Report:
     """For each pathway node (or two-node chain such as PI3K/Akt), the studies converging on it,
-    from which sources, through which cargo, with which effect, most evidence first."""
+    from which sources, through which cargo, with which effect, most evidence first.
+
+    The database groups and counts; a member counts for its family too (NF-κB p65 for NF-κB).
+    """
+    from sqlalchemy.orm import aliased
+
+    dialect = session.get_bind().dialect.name
     ids = queries.study_ids(session, **filters)
+    first = aliased(PathwayNode)
+    first_molecule = aliased(Molecule)
     stmt = (
-        select(
-            StudyPathway.study_id,
-            StudyPathway.effect,
-            StudyPathway.pathway_id,
-            PathwayNode.position,
-            Molecule.key,
-        )
-        .join(PathwayNode, PathwayNode.pathway_id == StudyPathway.pathway_id)
-        .join(Molecule, Molecule.id == PathwayNode.molecule_id)
+        select(StudyPathway.study_id.label("study_id"), StudyPathway.effect.label("effect"))
+        .join(first, first.pathway_id == StudyPathway.pathway_id)
+        .join(first_molecule, first_molecule.id == first.molecule_id)
         .where(StudyPathway.study_id.in_(ids))
-        .order_by(StudyPathway.study_id, StudyPathway.pathway_id, PathwayNode.position)
     )
-    by_axis: dict[tuple[int, int], list[str]] = defaultdict(list)
-    effects: dict[tuple[int, int], str] = {}
-    for study, effect, pathway, _, node in session.execute(stmt):
-        by_axis[(study, pathway)].append(node)
-        effects[(study, pathway)] = effect
-    hits: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
-    ancestors = _molecule_ancestors(session)
-    for (study, pathway), nodes in by_axis.items():
-        if chains:
-            units = {f"{a}/{b}" for a, b in zip(nodes, nodes[1:], strict=False)}
-        else:
-            # A member counts for its family too: NF-κB p65 for NF-κB, ERK for MAPK.
-            units = {u for node in nodes for u in ancestors.get(node, {node})}
-        for unit in units:
-            hits[unit][study].add(effects[(study, pathway)])
-    study_info = {row.key: row for row in queries.study_rows(session, list(session.scalars(ids)))}
-    key_of = dict(session.execute(select(Study.id, Study.key).where(Study.id.in_(ids))).all())
-    rows = []
-    for unit, studies in hits.items():
-        infos = [study_info[key_of[s]] for s in studies]
-        effect_counts: dict[str, int] = defaultdict(int)
-        for effect_set in studies.values():
-            for effect in effect_set:
-                effect_counts[effect] += 1
-        rows.append(
-            {
-                "node": unit,
-                "studies": len(studies),
-                "sources": sorted({i.cell_source for i in infos if i.cell_source}),
-                "cargo": sorted({c for i in infos for c in i.cargo}),
-                "effects": [f"{e} {n}" for e, n in sorted(effect_counts.items())],
-                "refs": cite(i.ref for i in infos if i.ref is not None),
-            }
+    if chains:
+        second = aliased(PathwayNode)
+        second_molecule = aliased(Molecule)
+        stmt = (
+            stmt.add_columns((first_molecule.key + "/" + second_molecule.key).label("unit"))
+            .join(
+                second,
+                (second.pathway_id == first.pathway_id) & (second.position == first.position + 1),
+            )
+            .join(second_molecule, second_molecule.id == second.molecule_id)
         )
+    else:
+        stmt = stmt.add_columns(first_molecule.key.label("unit"))
+    units = stmt.subquery("units")
+    by_effect = _aggregate(session, units, [units.c.unit, units.c.effect])
+    sources = session.execute(
+        select(units.c.unit, _distinct_list(CellSource.key, dialect))
+        .join(Study, Study.id == units.c.study_id)
+        .join(CellSource, CellSource.id == Study.cell_source_id)
+        .group_by(units.c.unit)
+    ).all()
+    cargo = session.execute(
+        select(units.c.unit, _distinct_list(Molecule.key, dialect))
+        .join(StudyMolecule, StudyMolecule.study_id == units.c.study_id)
+        .join(Molecule, Molecule.id == StudyMolecule.molecule_id)
+        .where(StudyMolecule.role.in_(("cargo", "loaded")))
+        .group_by(units.c.unit)
+    ).all()
+    ancestors = {} if chains else _molecule_ancestors(session)
+
+    def lift(unit: str) -> set[str]:
+        return ancestors.get(unit, {unit})
+
+    keys: dict[str, set[str]] = defaultdict(set)
+    refs: dict[str, set[int]] = defaultdict(set)
+    effects: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for unit, effect, ref_list, key_list in by_effect:
+        for target in lift(unit):
+            keys[target] |= _split(key_list)
+            refs[target] |= _split_ints(ref_list)
+            effects[target][effect] |= _split(key_list)
+    source_sets: dict[str, set[str]] = defaultdict(set)
+    for unit, source_list in sources:
+        for target in lift(unit):
+            source_sets[target] |= _split(source_list)
+    cargo_sets: dict[str, set[str]] = defaultdict(set)
+    for unit, cargo_list in cargo:
+        for target in lift(unit):
+            cargo_sets[target] |= _split(cargo_list)
+    rows = [
+        {
+            "node": unit,
+            "studies": len(keys[unit]),
+            "sources": sorted(source_sets[unit]),
+            "cargo": sorted(cargo_sets[unit]),
+            "effects": [f"{e} {len(k)}" for e, k in sorted(effects[unit].items())],
+            "refs": cite(refs[unit]),
+        }
+        for unit in keys
+    ]
     rows.sort(key=lambda r: (-r["studies"], r["node"].casefold()))
     label = "chain" if chains else "node"
     headers = {"node": f"pathway {label}", "studies": "studies"}
