@@ -55,10 +55,14 @@ def _user_errors(func: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from sqlalchemy.exc import DBAPIError
 
-        from exodb.loader import ImportsPresent, SeedError
-        from exodb.migrations import SchemaError
-        from exodb.queries import UnknownName
-        from exodb.sqlquery import ReadOnlyError, SqlError
+        from exodb.errors import (
+            ImportsPresent,
+            ReadOnlyError,
+            SchemaError,
+            SeedError,
+            SqlError,
+            UnknownName,
+        )
 
         try:
             return func(*args, **kwargs)
@@ -764,8 +768,16 @@ def import_command(ctx: Context, path: str, max_file_size: int) -> None:
 
     ctx.session()  # builds the default database on first use, checks the schema otherwise
     from exodb.loader import records_in
+    from exodb.progress import Progress
+    from exodb.seedspec import SEED_FILES
 
-    counts = import_path(ctx.engine(), Path(path), max_bytes=max_file_size * 1_000_000)
+    progress = Progress("exodb: importing", len(SEED_FILES))
+    try:
+        counts = import_path(
+            ctx.engine(), Path(path), max_bytes=max_file_size * 1_000_000, progress=progress
+        )
+    finally:
+        progress.close()
     click.echo(f"exodb: imported {records_in(counts)} records from {path}")
 
 
@@ -814,7 +826,14 @@ def export_csv(ctx: Context, folder: str) -> None:
     from exodb.seedexport import export_folder
 
     ctx.session()
-    counts = export_folder(ctx.engine(), Path(folder))
+    from exodb.progress import Progress
+    from exodb.seedspec import SEED_FILES
+
+    progress = Progress("exodb: exporting", len(SEED_FILES))
+    try:
+        counts = export_folder(ctx.engine(), Path(folder), progress)
+    finally:
+        progress.close()
     click.echo(f"exodb: wrote {sum(counts.values())} rows in {len(counts)} files to {folder}")
 
 

@@ -8,10 +8,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine, inspect
 
-from exodb import loader, migrations
 from exodb.config import is_default, resolve_url, sqlite_path
 from exodb.db import make_engine
-from exodb.resources import seeds_dir
+from exodb.errors import SchemaError
 
 
 @dataclass(frozen=True)
@@ -24,6 +23,8 @@ class InitReport:
 
 def is_seeded(engine: Engine) -> bool:
     """True when the database already holds curated rows."""
+    from exodb import migrations
+
     if not inspect(engine).has_table("reference"):
         return False
     with engine.connect() as connection:
@@ -38,6 +39,9 @@ def init_database(
     Safe to run again: an up-to-date, seeded database is left as it is. ``seed=False`` creates
     the schema only.
     """
+    from exodb import loader, migrations
+    from exodb.resources import seeds_dir
+
     migrations.upgrade(engine)
     rows = 0
     seeded = False
@@ -58,7 +62,7 @@ def open_database(url: str | None = None, *, notify: Callable[[str], None] | Non
 
     The default SQLite file is built from the bundled seeds the first time it is used (and
     ``notify`` is told so, in one line). Any other database must already be initialised; if
-    it is missing or behind this version's schema, :class:`exodb.migrations.SchemaError` says
+    it is missing or behind this version's schema, :class:`exodb.errors.SchemaError` says
     which command fixes it.
     """
     resolved = resolve_url(url)
@@ -70,11 +74,11 @@ def open_database(url: str | None = None, *, notify: Callable[[str], None] | Non
             notify(f"exodb: created the default database at {path} ({report.rows} rows from seeds)")
         return engine
     if path is not None and not path.exists():
-        raise migrations.SchemaError(
-            f"no database at {path}; run `exodb --db {path} init` to create it"
-        )
+        raise SchemaError(f"no database at {path}; run `exodb --db {path} init` to create it")
+    from exodb.revision import ensure_current
+
     engine = make_engine(resolved, create_parent=False)
-    migrations.ensure_current(engine, "" if is_default(url) else str(url))
+    ensure_current(engine, "" if is_default(url) else str(url))
     return engine
 
 

@@ -23,34 +23,12 @@ from typing import Any
 from sqlalchemy import Connection, Engine, MetaData, func, insert, select
 
 from exodb import seedspec as spec
+from exodb.errors import ImportsPresent, Problem, SeedError
 from exodb.mirna import parse as parse_mirna
 from exodb.models import Base
 from exodb.vocabulary import fold
 
 _INT = re.compile(r"^[+-]?\d+$")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the input, located as precisely as the input allows."""
-
-    path: str
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.column}: {self.message}"
-
-
-class SeedError(Exception):
-    """The input cannot be loaded; ``problems`` lists every reason found."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        head = "\n".join(str(p) for p in problems[:50])
-        more = f"\n... and {len(problems) - 50} more" if len(problems) > 50 else ""
-        super().__init__(head + more)
 
 
 class Row:
@@ -762,7 +740,7 @@ class _Writer:
                 continue
             self.write_file(seed, rows, ids)
             if self.progress:
-                self.progress(seed.filename, len(rows))
+                self.progress(f"wrote {seed.filename}")
         return self.counts
 
     def write_file(self, seed: spec.SeedFile, rows: list[Row], ids: dict[Any, int]) -> None:
@@ -905,10 +883,6 @@ def check_folder(folder: Path) -> list[Problem]:
     return problems + validate(seeds)
 
 
-class ImportsPresent(RuntimeError):
-    """Reloading the seeds would drop records that users imported."""
-
-
 def imports_present(connection: Connection) -> int:
     """How many imports the database has recorded."""
     table = _metadata().tables["import_log"]
@@ -944,15 +918,19 @@ def load_folder(engine: Engine, folder: Path, *, replace_imports: bool = False) 
     return counts
 
 
-def _write_or_explain(connection: Connection, seeds: SeedSet, where: str) -> dict[str, int]:
+def _write_or_explain(
+    connection: Connection, seeds: SeedSet, where: str, progress: Any = None
+) -> dict[str, int]:
     """Write the checked rows; should the database still refuse one (a constraint the checks
     do not know), report it as a problem: the transaction is rolled back either way."""
     from sqlalchemy.exc import DBAPIError
 
+    # COPY on PostgreSQL goes through the driver directly, so its own error class comes too.
+    driver_error = getattr(connection.dialect.dbapi, "Error", DBAPIError)
     try:
-        return _Writer(connection, seeds).write()
-    except DBAPIError as exc:
-        message = str(exc.orig).strip().splitlines()[0]
+        return _Writer(connection, seeds, progress).write()
+    except (DBAPIError, driver_error) as exc:
+        message = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
         problem = Problem(where, 0, "-", f"the database refused the data: {message}")
         raise SeedError([problem]) from None
 
@@ -973,7 +951,11 @@ def check_import(
 
 
 def import_path(
-    engine: Engine, path: Path, *, max_bytes: int | None = DEFAULT_MAX_FILE_BYTES
+    engine: Engine,
+    path: Path,
+    *,
+    max_bytes: int | None = DEFAULT_MAX_FILE_BYTES,
+    progress: Any = None,
 ) -> dict[str, int]:
     """Add the records of ``path`` (a folder of seed files, or one) to the database.
 
@@ -989,7 +971,7 @@ def import_path(
             problems += validate(seeds, existing_state(connection, seeds.files))
         if problems:
             raise SeedError(problems)
-        counts = _write_or_explain(connection, seeds, str(path))
+        counts = _write_or_explain(connection, seeds, str(path), progress)
         log = _metadata().tables["import_log"]
         connection.execute(
             insert(log).values(

@@ -11,12 +11,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
 
+from exodb.errors import SchemaError
 from exodb.resources import migrations_dir
-
-
-class SchemaError(RuntimeError):
-    """The database is not at the schema this version of exodb expects."""
-
 
 # Objects the models do not describe on purpose: SQLite's FTS5 index and its shadow tables, and
 # (on other backends) the PostgreSQL-only full-text index. Autogenerate must not touch them.
@@ -94,16 +90,9 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 def ensure_current(engine: Engine, url_hint: str = "") -> None:
     """Raise :class:`SchemaError` with the fixing command unless the database is at head."""
-    current = current_revision(engine)
-    head = head_revision()
-    where = f" --db {url_hint}" if url_hint else ""
-    if current is None:
-        raise SchemaError(f"the database has no exodb schema; run `exodb{where} init` to create it")
-    if current != head:
-        raise SchemaError(
-            f"the database is at schema revision {current}, this exodb expects {head}; "
-            f"run `exodb{where} init` to upgrade it"
-        )
+    from exodb.revision import ensure_current as check
+
+    check(engine, url_hint)
 
 
 def table_count(connection: Connection, table: str) -> int:

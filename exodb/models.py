@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 
-import sqlalchemy.dialects.postgresql  # noqa: F401  (registers to_tsvector's types)
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -28,8 +27,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    func,
-    literal_column,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -742,7 +740,9 @@ class SearchDocument(Base):
         # PostgreSQL's own full-text search; SQLite uses the FTS5 table search_fts instead.
         Index(
             "ix_search_document_text_fts",
-            func.to_tsvector(literal_column("'english'"), literal_column("text")),
+            # Written as text: building it with func.to_tsvector would import SQLAlchemy's
+            # PostgreSQL dialect (and asyncio) into every exodb start-up.
+            text("to_tsvector('english', text)"),
             postgresql_using="gin",
         ).ddl_if(dialect="postgresql"),
         {"comment": "Searchable text of every entity (feeds full-text search)."},

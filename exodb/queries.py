@@ -19,6 +19,7 @@ from sqlalchemy import CTE, Select, Table, case, func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from exodb import vocabulary as v
+from exodb.errors import UnknownName
 from exodb.mirna import parse as parse_mirna
 from exodb.models import (
     CellSource,
@@ -55,16 +56,6 @@ from exodb.models import (
     study_mechanism,
 )
 from exodb.vocabulary import fold
-
-
-class UnknownName(LookupError):
-    """A name the user typed matches nothing; ``suggestions`` holds the closest known names."""
-
-    def __init__(self, kind: str, text: str, suggestions: list[str]):
-        self.kind, self.text, self.suggestions = kind, text, suggestions
-        hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"unknown {kind} '{text}'{hint}")
-
 
 # --- result types ---------------------------------------------------------------------------
 
@@ -780,6 +771,23 @@ def study_ids(
     if ref is not None:
         stmt = stmt.where(Study.reference.has(Reference.number == ref))
     return stmt
+
+
+def study_keys(session: Session, **filters: Any) -> list[tuple[str, int | None]]:
+    """(key, reference number) of every study passing ``filters``, by reference then key.
+
+    The light twin of :func:`studies` for large databases: one query, no per-study objects.
+    """
+    # The filters' WHERE clauses go straight onto this SELECT: no extra level of nesting.
+    conditions = study_ids(session, **filters).whereclause
+    stmt = (
+        select(Study.key, Reference.number)
+        .outerjoin(Reference, Reference.id == Study.reference_id)
+        .order_by(Reference.number.is_(None), Reference.number, Study.key)
+    )
+    if conditions is not None:
+        stmt = stmt.where(conditions)
+    return [(key, number) for key, number in session.execute(stmt)]
 
 
 def study_rows(session: Session, study_ids: list[int]) -> list[StudyRow]:

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from exodb import queries
@@ -51,7 +51,6 @@ class Count:
 
     count: int
     refs: tuple[int, ...]
-    studies: tuple[str, ...]
 
     def __str__(self) -> str:
         if not self.count:
@@ -59,7 +58,7 @@ class Count:
         return f"{self.count} ({cite(self.refs)})" if self.refs else str(self.count)
 
     def as_json(self) -> dict[str, Any]:
-        return {"count": self.count, "refs": list(self.refs), "studies": list(self.studies)}
+        return {"count": self.count, "refs": list(self.refs)}
 
 
 def cite(numbers: Any) -> str:
@@ -217,9 +216,12 @@ ROW_DIMENSIONS = ("cell-source", "species", "cargo-kind")
 COLUMN_DIMENSIONS = ("mechanism", "pathway-node")
 
 
-def _row_pairs(dimension: str, ids: Any) -> Any:
+def _row_pairs(dimension: str, ids: Any, rollup: dict[str, str] | None = None) -> Any:
     if dimension == "cell-source":
-        return select(Study.id, CellSource.key).join(CellSource).where(Study.id.in_(ids))
+        source = CellSource.key
+        if rollup:
+            source = case(rollup, value=CellSource.key, else_=CellSource.key)
+        return select(Study.id, source).join(CellSource).where(Study.id.in_(ids))
     if dimension == "species":
         return (
             select(StudyModel.study_id, Species.key)
@@ -297,22 +299,26 @@ def _split(aggregated: Any) -> set[str]:
     return set(_values(aggregated))
 
 
-def _aggregate(session: Session, pairs: Any, group: list[Any]) -> list[tuple]:
-    """For each group of ``pairs`` (a subquery with study_id and the grouping columns): the
-    distinct reference numbers and study keys, aggregated by the database."""
+def _counted(session: Session, pairs: Any, group: list[Any]) -> dict[tuple, Count]:
+    """For each group of ``pairs`` (a subquery with a study_id column): the number of distinct
+    studies and their reference numbers, both computed by the database."""
     dialect = session.get_bind().dialect.name
     stmt = (
         select(
             *group,
+            func.count(pairs.c.study_id.distinct()),
             _distinct_list(Reference.number, dialect),
-            _distinct_list(Study.key, dialect),
         )
         .select_from(pairs)
         .join(Study, Study.id == pairs.c.study_id)
         .outerjoin(Reference, Reference.id == Study.reference_id)
         .group_by(*group)
     )
-    return session.execute(stmt).all()
+    width = len(group)
+    return {
+        tuple(row[:width]): Count(row[width], tuple(sorted(_split_ints(row[width + 1]))))
+        for row in session.execute(stmt)
+    }
 
 
 def evidence_matrix(
@@ -328,52 +334,41 @@ def evidence_matrix(
     ``rows``: cell-source, species or cargo-kind; ``cols``: mechanism or pathway-node.
     ``rollup`` counts each source under the Table 1 source above it (CD271+CD56+ BMSC under
     BMSC, M2 macrophage under macrophage). ``filters`` are those of :func:`queries.studies`.
-    The counting and the lists of references are done by the database, in one GROUP BY.
+    Counting and listing references is done by the database, with GROUP BY.
     """
     ids = queries.study_ids(session, **filters)
-    row_pairs = _row_pairs(rows, ids).subquery("row_pairs")
+    up = _profiled_ancestors(session) if rows == "cell-source" and rollup else None
+    row_pairs = _row_pairs(rows, ids, up).subquery("row_pairs")
     col_pairs = _column_pairs(cols, ids).subquery("col_pairs")
-    row_value, col_value = row_pairs.c[1].label("row_value"), col_pairs.c[1].label("col_value")
     both = (
-        select(row_pairs.c[0].label("study_id"), row_value, col_value)
+        select(
+            row_pairs.c[0].label("study_id"),
+            row_pairs.c[1].label("row_value"),
+            col_pairs.c[1].label("col_value"),
+        )
         .join(col_pairs, col_pairs.c[0] == row_pairs.c[0])
         .subquery("cells")
     )
-    single = select(row_pairs.c[0].label("study_id"), row_value).subquery("totals")
-    up = _profiled_ancestors(session) if rows == "cell-source" and rollup else {}
-
-    def merged(results: list[tuple], width: int) -> dict[tuple, tuple[set, set]]:
-        cells: dict[tuple, tuple[set, set]] = {}
-        for result in results:
-            key = tuple(result[:width])
-            if up:
-                key = (up.get(key[0], key[0]), *key[1:])
-            refs, keys = cells.setdefault(key, (set(), set()))
-            refs |= _split_ints(result[width])
-            keys |= _split(result[width + 1])
-        return cells
-
-    cells = merged(_aggregate(session, both, [both.c.row_value, both.c.col_value]), 2)
-    totals = merged(_aggregate(session, single, [single.c.row_value]), 1)
+    single = select(row_pairs.c[0].label("study_id"), row_pairs.c[1].label("row_value")).subquery(
+        "totals"
+    )
+    cells = _counted(session, both, [both.c.row_value, both.c.col_value])
+    totals = _counted(session, single, [single.c.row_value])
     if cols == "mechanism":
         col_values = [k for k in v.MECHANISM_KEYS if any(c == k for _, c in cells)]
     else:
-        per_column: dict[str, set] = defaultdict(set)
-        for (_, c), (_, keys) in cells.items():
-            per_column[c] |= keys
-        col_values = sorted(per_column, key=lambda c: (-len(per_column[c]), c.casefold()))
-    row_values = sorted((r for (r,) in totals), key=lambda r: (-len(totals[(r,)][1]), r.casefold()))
-
-    def count(cell: tuple[set, set] | None) -> Count:
-        refs, keys = cell or (set(), set())
-        return Count(len(keys), tuple(sorted(refs)), tuple(sorted(keys)))
-
+        per_column = _counted(session, both, [both.c.col_value])
+        col_values = sorted(
+            (c for (c,) in per_column), key=lambda c: (-per_column[(c,)].count, c.casefold())
+        )
+    row_values = sorted((r for (r,) in totals), key=lambda r: (-totals[(r,)].count, r.casefold()))
+    empty = Count(0, ())
     row_label = rows.replace("-", "_")
     table = []
     for r in row_values:
-        entry: dict[str, Any] = {row_label: r, "studies": count(totals[(r,)])}
+        entry: dict[str, Any] = {row_label: r, "studies": totals[(r,)]}
         for c in col_values:
-            entry[c] = count(cells.get((r, c)))
+            entry[c] = cells.get((r, c), empty)
         table.append(entry)
     columns = [row_label, "studies", *col_values]
     headers = {row_label: rows.replace("-", " "), "studies": "all studies"}
@@ -388,83 +383,94 @@ def evidence_matrix(
 # --- convergence, gaps, outcomes -----------------------------------------------------------------
 
 
+def molecule_ancestry() -> Any:
+    """A recursive CTE (molecule_id, ancestor_id): each molecule with itself and every family
+    above it, except the generic classes (``miRNA``) that would lump every miRNA together."""
+    from sqlalchemy.orm import aliased
+
+    up = select(Molecule.id.label("molecule_id"), Molecule.id.label("ancestor_id")).cte(
+        "ancestry", recursive=True
+    )
+    parent = aliased(Molecule)
+    step = (
+        select(up.c.molecule_id, parent.id)
+        .join(Molecule, Molecule.id == up.c.ancestor_id)
+        .join(parent, parent.id == Molecule.parent_id)
+        .where(parent.kind != "nucleic_acid")
+    )
+    return up.union_all(step)
+
+
 def convergence(session: Session, *, chains: bool = False, **filters: Any) -> Report:
     """For each pathway node (or two-node chain such as PI3K/Akt), the studies converging on it,
     from which sources, through which cargo, with which effect, most evidence first.
 
-    The database groups and counts; a member counts for its family too (NF-κB p65 for NF-κB).
+    A member counts for its family too (NF-κB p65 for NF-κB). The database does the counting.
     """
     from sqlalchemy.orm import aliased
 
     dialect = session.get_bind().dialect.name
     ids = queries.study_ids(session, **filters)
     first = aliased(PathwayNode)
-    first_molecule = aliased(Molecule)
+    node = aliased(Molecule)
     stmt = (
         select(StudyPathway.study_id.label("study_id"), StudyPathway.effect.label("effect"))
         .join(first, first.pathway_id == StudyPathway.pathway_id)
-        .join(first_molecule, first_molecule.id == first.molecule_id)
         .where(StudyPathway.study_id.in_(ids))
     )
     if chains:
         second = aliased(PathwayNode)
-        second_molecule = aliased(Molecule)
+        second_node = aliased(Molecule)
         stmt = (
-            stmt.add_columns((first_molecule.key + "/" + second_molecule.key).label("unit"))
+            stmt.add_columns((node.key + "/" + second_node.key).label("unit"))
+            .join(node, node.id == first.molecule_id)
             .join(
                 second,
                 (second.pathway_id == first.pathway_id) & (second.position == first.position + 1),
             )
-            .join(second_molecule, second_molecule.id == second.molecule_id)
+            .join(second_node, second_node.id == second.molecule_id)
         )
     else:
-        stmt = stmt.add_columns(first_molecule.key.label("unit"))
+        ancestry = molecule_ancestry()
+        stmt = (
+            stmt.add_columns(node.key.label("unit"))
+            .join(ancestry, ancestry.c.molecule_id == first.molecule_id)
+            .join(node, node.id == ancestry.c.ancestor_id)
+        )
     units = stmt.subquery("units")
-    by_effect = _aggregate(session, units, [units.c.unit, units.c.effect])
-    sources = session.execute(
-        select(units.c.unit, _distinct_list(CellSource.key, dialect))
-        .join(Study, Study.id == units.c.study_id)
-        .join(CellSource, CellSource.id == Study.cell_source_id)
-        .group_by(units.c.unit)
-    ).all()
-    cargo = session.execute(
-        select(units.c.unit, _distinct_list(Molecule.key, dialect))
-        .join(StudyMolecule, StudyMolecule.study_id == units.c.study_id)
-        .join(Molecule, Molecule.id == StudyMolecule.molecule_id)
-        .where(StudyMolecule.role.in_(("cargo", "loaded")))
-        .group_by(units.c.unit)
-    ).all()
-    ancestors = {} if chains else _molecule_ancestors(session)
-
-    def lift(unit: str) -> set[str]:
-        return ancestors.get(unit, {unit})
-
-    keys: dict[str, set[str]] = defaultdict(set)
-    refs: dict[str, set[int]] = defaultdict(set)
-    effects: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for unit, effect, ref_list, key_list in by_effect:
-        for target in lift(unit):
-            keys[target] |= _split(key_list)
-            refs[target] |= _split_ints(ref_list)
-            effects[target][effect] |= _split(key_list)
-    source_sets: dict[str, set[str]] = defaultdict(set)
-    for unit, source_list in sources:
-        for target in lift(unit):
-            source_sets[target] |= _split(source_list)
-    cargo_sets: dict[str, set[str]] = defaultdict(set)
-    for unit, cargo_list in cargo:
-        for target in lift(unit):
-            cargo_sets[target] |= _split(cargo_list)
+    totals = _counted(session, units, [units.c.unit])
+    effects: dict[str, list[str]] = defaultdict(list)
+    for (unit, effect), count in sorted(
+        _counted(session, units, [units.c.unit, units.c.effect]).items()
+    ):
+        effects[unit].append(f"{effect} {count.count}")
+    sources = dict(
+        session.execute(
+            select(units.c.unit, _distinct_list(CellSource.key, dialect))
+            .join(Study, Study.id == units.c.study_id)
+            .join(CellSource, CellSource.id == Study.cell_source_id)
+            .group_by(units.c.unit)
+        ).all()
+    )
+    cargo = dict(
+        session.execute(
+            select(units.c.unit, _distinct_list(Molecule.key, dialect))
+            .join(StudyMolecule, StudyMolecule.study_id == units.c.study_id)
+            .join(Molecule, Molecule.id == StudyMolecule.molecule_id)
+            .where(StudyMolecule.role.in_(("cargo", "loaded")))
+            .group_by(units.c.unit)
+        ).all()
+    )
     rows = [
         {
             "node": unit,
-            "studies": len(keys[unit]),
-            "sources": sorted(source_sets[unit]),
-            "cargo": sorted(cargo_sets[unit]),
-            "effects": [f"{e} {len(k)}" for e, k in sorted(effects[unit].items())],
-            "refs": cite(refs[unit]),
+            "studies": count.count,
+            "sources": sorted(_split(sources.get(unit))),
+            "cargo": sorted(_split(cargo.get(unit))),
+            "effects": effects[unit],
+            "refs": cite(count.refs),
         }
-        for unit in keys
+        for (unit,), count in totals.items()
     ]
     rows.sort(key=lambda r: (-r["studies"], r["node"].casefold()))
     label = "chain" if chains else "node"
@@ -596,12 +602,6 @@ def gaps(session: Session, **filters: Any) -> list[Report]:
 def _species_ancestors(session: Session) -> dict[str, set[str]]:
     """Each species key -> itself and every broader species above it."""
     return _ancestors(session, Species)
-
-
-def _molecule_ancestors(session: Session) -> dict[str, set[str]]:
-    """Each molecule key -> itself and every family above it (not the class "miRNA")."""
-    classes = set(session.scalars(select(Molecule.key).where(Molecule.kind == "nucleic_acid")))
-    return {key: found - classes for key, found in _ancestors(session, Molecule).items()}
 
 
 def _ancestors(session: Session, model: Any) -> dict[str, set[str]]:

@@ -87,7 +87,7 @@ def database_rows(
         yield row
 
 
-def export_folder(engine: Engine, folder: Path) -> dict[str, int]:
+def export_folder(engine: Engine, folder: Path, progress: Any = None) -> dict[str, int]:
     """Write every seed file of the database into ``folder``; returns rows per file."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -98,4 +98,6 @@ def export_folder(engine: Engine, folder: Path) -> dict[str, int]:
             rows = list(database_rows(connection, seed, keys))
             (folder / seed.filename).write_text(canonical_rows(seed, rows), encoding="utf-8")
             counts[seed.filename] = len(rows)
+            if progress:
+                progress(f"wrote {seed.filename}")
     return counts

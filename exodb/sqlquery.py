@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from exodb.errors import ReadOnlyError, SqlError
+
 # Pragmas that only read; any other pragma, or any pragma given a value, is refused. The table
 # pragmas take a table name as their "value".
 _READING_PRAGMAS = {
@@ -58,14 +60,6 @@ _TABLE_PRAGMAS = {
 
 
 ONE_STATEMENT = "exodb sql runs one statement at a time; send the others separately"
-
-
-class ReadOnlyError(Exception):
-    """The statement would change something; ``exodb sql`` only reads."""
-
-
-class SqlError(Exception):
-    """The database rejected the statement; the message is the database's own."""
 
 
 @dataclass(frozen=True)

@@ -276,3 +276,40 @@ def test_unknown_study_filter_name_is_an_error_not_an_empty_table(runner, seeded
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr.startswith("Error: unknown miRNA 'miR-12'; did you mean:")
+
+
+def test_cached_help_is_what_click_renders():
+    """`exodb --help` is served from exodb/helptext.py; it must match click's own rendering.
+
+    After changing a command, refresh it with: EXODB_UPDATE_GOLDEN=1 pytest tests/test_cli.py
+    """
+    from click.testing import CliRunner
+
+    from exodb import helptext
+
+    rendered = CliRunner().invoke(main, ["--help"], prog_name="exodb", terminal_width=80).output
+    if os.environ.get("EXODB_UPDATE_GOLDEN"):
+        path = Path(helptext.__file__)
+        path.write_text(
+            '"""`exodb --help`, as click renders it (kept current by tests/test_cli.py)."""\n\n'
+            "# ruff: noqa: E501\n\nMAIN_HELP = " + repr(rendered) + "\n",
+            encoding="utf-8",
+        )
+        helptext.MAIN_HELP = rendered
+    assert rendered == helptext.MAIN_HELP
+
+
+def test_executable_help_without_click(tmp_path):
+    env = {**os.environ, "COLUMNS": "100"}
+    code = (
+        "import sys\n"
+        "sys.argv = ['exodb', '--help']\n"
+        "from exodb.entry import run\n"
+        "run()\n"
+        "print('click' in sys.modules, file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    from exodb.helptext import MAIN_HELP
+
+    assert result.stdout == MAIN_HELP
+    assert result.stderr.strip() == "False"

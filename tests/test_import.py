@@ -374,7 +374,8 @@ def _wait_for_writes(url: str, process: subprocess.Popen, deadline: float) -> No
                 busy = connection.execute(
                     text(
                         "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                        "AND query ILIKE 'INSERT INTO study%' AND pid <> pg_backend_pid()"
+                        "AND (query ILIKE 'COPY %' OR query ILIKE 'INSERT INTO %') "
+                        "AND pid <> pg_backend_pid()"
                     )
                 ).scalar()
             engine.dispose()
@@ -523,3 +524,31 @@ def test_text_options_are_data(runner, fresh_url, value):
     assert bound.exit_code == 0
     assert list(csv.reader(bound.stdout.splitlines()))[1] == [value]
     assert snapshot(fresh_url) == before
+
+
+def test_progress_is_silent_unless_on_a_terminal(capsys):
+    import io
+
+    from exodb.progress import Progress
+
+    quiet = Progress("exodb: importing", 3, stream=io.StringIO(), delay=0)
+    quiet("wrote studies.csv")
+    assert quiet.stream.getvalue() == ""  # the test's stdout is not a terminal
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    shown = Progress("exodb: importing", 2, stream=terminal, delay=0)
+    shown.enabled = True  # as when both stdout and stderr are terminals
+    shown("wrote studies.csv")
+    shown.close()
+    assert terminal.getvalue().startswith(
+        "\rexodb: importing [###############---------------] 1/2 wrote studies.csv"
+    )
+    assert terminal.getvalue().endswith("\n")
+    slow = Progress("x", 2, stream=terminal, delay=60)
+    slow.enabled = True
+    slow("quick step")
+    assert not slow.shown  # under a second: nothing drawn

@@ -20,9 +20,13 @@ from .conftest import REPO
 
 
 def test_exactly_one_head():
+    from exodb.revision import HEAD_REVISION
+
     script = ScriptDirectory.from_config(migrations.alembic_config())
     assert len(script.get_heads()) == 1
     assert migrations.head_revision() == script.get_current_head()
+    # The light check used at every command's start must know the newest revision.
+    assert script.get_current_head() == HEAD_REVISION
 
 
 @pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression")

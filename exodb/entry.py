@@ -1,0 +1,22 @@
+"""The ``exodb`` executable's entry point.
+
+``exodb --help`` is what a new user types first, so it is answered from the cached text in
+:mod:`exodb.helptext` without importing click or anything else; a test keeps that text equal
+to what click renders. Everything else goes to the click application in :mod:`exodb.cli`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+
+
+def run() -> None:
+    if sys.argv[1:] in (["--help"], ["-h"]) and shutil.get_terminal_size().columns >= 80:
+        from exodb.helptext import MAIN_HELP
+
+        sys.stdout.write(MAIN_HELP)
+        return
+    from exodb.cli import main
+
+    main()

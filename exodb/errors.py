@@ -1,0 +1,54 @@
+"""The errors a user can cause, in one light module: the command line catches them without
+importing the heavy modules that raise them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, located as precisely as the input allows."""
+
+    path: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.column}: {self.message}"
+
+
+class SeedError(Exception):
+    """The input cannot be loaded; ``problems`` lists every reason found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        head = "\n".join(str(p) for p in problems[:50])
+        more = f"\n... and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(head + more)
+
+
+class SchemaError(RuntimeError):
+    """The database is not at the schema this version of exodb expects."""
+
+
+class ImportsPresent(RuntimeError):
+    """Reloading the seeds would drop records that users imported."""
+
+
+class UnknownName(LookupError):
+    """A name the user typed matches nothing; ``suggestions`` holds the closest known names."""
+
+    def __init__(self, kind: str, text: str, suggestions: list[str]):
+        self.kind, self.text, self.suggestions = kind, text, suggestions
+        hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"unknown {kind} '{text}'{hint}")
+
+
+class ReadOnlyError(Exception):
+    """The statement would change something; ``exodb sql`` only reads."""
+
+
+class SqlError(Exception):
+    """The database rejected the statement; the message is the database's own."""
