@@ -143,6 +143,21 @@ def emit_report(report: Any, fmt: str | None, output: str | None) -> None:
     write(render_report(report, resolve_format(fmt, output)), output)
 
 
+def card_options(func: Callable) -> Callable:
+    """KEY_OR_REF, --format and -o of the commands that print study cards."""
+    func = click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")(
+        func
+    )
+    func = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(("table", "markdown", "json")),
+        default=None,
+        help="Output format (default: from -o's extension, else text).",
+    )(func)
+    return click.argument("key_or_ref")(func)
+
+
 def study_filter_options(func: Callable) -> Callable:
     """The filters of ``exodb studies``, shared by every command that selects studies."""
     options = [
@@ -368,15 +383,7 @@ def studies(ctx: Context, fmt: str | None, output: str | None, **filters: Any) -
 
 
 @main.command()
-@click.argument("key_or_ref")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(("table", "markdown", "json")),
-    default=None,
-    help="Output format (default: text).",
-)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@card_options
 @pass_context
 @_user_errors
 def show(ctx: Context, key_or_ref: str, fmt: str | None, output: str | None) -> None:
@@ -664,15 +671,7 @@ def summary_command(ctx: Context, fmt: str | None, output: str | None) -> None:
 
 
 @report.command("study")
-@click.argument("key_or_ref")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(("table", "markdown", "json")),
-    default=None,
-    help="Output format (default: from -o's extension, else text).",
-)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@card_options
 @pass_context
 @_user_errors
 def study_report(ctx: Context, key_or_ref: str, fmt: str | None, output: str | None) -> None:
