@@ -14,6 +14,23 @@ import pytest
 from exodb.cli import main
 from exodb.queries import StudyRow
 
+# The JSON fields of `exodb studies`, as the foundation issue pins them.
+STUDY_CONTRACT = {
+    "key",
+    "ref",
+    "first_author",
+    "cell_source",
+    "cargo",
+    "targets",
+    "pathways",
+    "mechanisms",
+    "species",
+    "route",
+    "materials",
+    "modifications",
+    "outcomes",
+}
+
 
 def run(runner, url, *args):
     result = runner.invoke(main, ["--db", url, *args])
@@ -82,21 +99,7 @@ def test_mechanisms_json_contract(runner, seeded_url):
 
 
 def test_studies_json_contract_fields():
-    contract = {
-        "key",
-        "ref",
-        "first_author",
-        "cell_source",
-        "cargo",
-        "targets",
-        "pathways",
-        "mechanisms",
-        "species",
-        "route",
-        "materials",
-        "modifications",
-        "outcomes",
-    }
+    contract = STUDY_CONTRACT
     assert contract <= set(StudyRow.__dataclass_fields__)
 
 
@@ -238,21 +241,7 @@ def test_studies_on_the_command_line(runner, seeded_url):
         ("fu_54", 54, ["miR-21a-3p"]),
         ("liu_129", 129, ["miR-21"]),
     ]
-    contract = {
-        "key",
-        "ref",
-        "first_author",
-        "cell_source",
-        "cargo",
-        "targets",
-        "pathways",
-        "mechanisms",
-        "species",
-        "route",
-        "materials",
-        "modifications",
-        "outcomes",
-    }
+    contract = STUDY_CONTRACT
     assert contract <= set(rows[0])
     agents = as_json(runner, seeded_url, "studies", "--not-exosome-based", "--species", "rat")
     assert [r["key"] for r in agents] == ["ding_57", "yu_105"]
