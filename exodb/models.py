@@ -731,8 +731,8 @@ class SearchDocument(Base):
     """Text that ``exodb search`` looks through, one row per searchable field of an entity.
 
     The loader rebuilds it in the same transaction as every load, so it is always in step with
-    the data. On SQLite an FTS5 index (``search_fts``) mirrors it; on PostgreSQL a GIN index on
-    its text serves the same purpose.
+    the data. On SQLite an FTS5 index (``search_fts``, rebuilt with it) covers it; on PostgreSQL
+    a GIN index on its text serves the same purpose.
     """
 
     __tablename__ = "search_document"

@@ -2,8 +2,8 @@
 names and aliases, and the notes of Tables 1-3.
 
 The loader rebuilds ``search_document`` in the same transaction as every load, so the index is
-always in step with the data. SQLite searches it through FTS5 (``search_fts``, kept in step by
-triggers) ranked by bm25; PostgreSQL through its own full-text search, ranked by ts_rank.
+always in step with the data. SQLite searches it through FTS5 (``search_fts``, rebuilt by the
+loader) ranked by bm25; PostgreSQL through its own full-text search, ranked by ts_rank.
 """
 
 from __future__ import annotations
@@ -102,9 +102,8 @@ def rebuild_index(connection: Connection) -> int:
             )
         )
     if connection.dialect.name == "sqlite":
-        # Rebuild the FTS5 index from scratch: the triggers kept it correct row by row, but a
-        # fresh build leaves the same bytes for the same data, so reloading the same seeds
-        # gives an identical file.
+        # Build the FTS5 index from the refilled table in one pass; a fresh build leaves the
+        # same bytes for the same data, so reloading the same seeds gives an identical file.
         connection.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
     return connection.execute(text("SELECT count(*) FROM search_document")).scalar_one()
 

@@ -4,7 +4,8 @@
   outcome_detail and cell_source_ancestry. They have the same names and columns on SQLite and
   PostgreSQL; only the string aggregation differs.
 - search_document holds the searchable text of every entity. On SQLite an FTS5 table
-  (search_fts) mirrors it through triggers; on PostgreSQL a GIN index serves full-text search.
+  (search_fts) indexes it, rebuilt by the loader; on PostgreSQL a GIN index serves full-text
+  search.
 - *_alias tables keep curated aliases verbatim (the *_name look-up index folds them).
 - Column comments are written to PostgreSQL's catalogue (SQLite has nowhere to keep them).
 
@@ -165,24 +166,8 @@ def upgrade() -> None:
             "field UNINDEXED, text, content='search_document', content_rowid='id', "
             "tokenize='unicode61 remove_diacritics 2')"
         )
-        # Keep the FTS5 index in step with search_document, whoever writes to it.
-        op.execute(
-            "CREATE TRIGGER search_document_ai AFTER INSERT ON search_document BEGIN "
-            "INSERT INTO search_fts(rowid, entity, key, field, text) "
-            "VALUES (new.id, new.entity, new.key, new.field, new.text); END"
-        )
-        op.execute(
-            "CREATE TRIGGER search_document_ad AFTER DELETE ON search_document BEGIN "
-            "INSERT INTO search_fts(search_fts, rowid, entity, key, field, text) "
-            "VALUES ('delete', old.id, old.entity, old.key, old.field, old.text); END"
-        )
-        op.execute(
-            "CREATE TRIGGER search_document_au AFTER UPDATE ON search_document BEGIN "
-            "INSERT INTO search_fts(search_fts, rowid, entity, key, field, text) "
-            "VALUES ('delete', old.id, old.entity, old.key, old.field, old.text); "
-            "INSERT INTO search_fts(rowid, entity, key, field, text) "
-            "VALUES (new.id, new.entity, new.key, new.field, new.text); END"
-        )
+        # No triggers: the loader refills search_document and rebuilds this index in the same
+        # transaction, once per load (triggers would index every row twice).
     elif dialect == "postgresql":
         op.execute(
             "CREATE INDEX ix_search_document_text_fts ON search_document "
@@ -218,8 +203,6 @@ def downgrade() -> None:
     dialect = op.get_bind().dialect.name
     drop_views()
     if dialect == "sqlite":
-        for trigger in ("search_document_ai", "search_document_ad", "search_document_au"):
-            op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
         op.execute("DROP TABLE IF EXISTS search_fts")
     elif dialect == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_search_document_text_fts")
