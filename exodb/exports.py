@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -362,11 +361,3 @@ def export_network(session: Session, fmt: str, **filters: Any) -> str:
     if fmt not in writers:
         raise ValueError(f"format must be one of {', '.join(NETWORK_FORMATS)}")
     return writers[fmt](net)
-
-
-def edge_summary(net: Network) -> dict[str, int]:
-    """How many edges of each relation the network has (for reports and tests)."""
-    counts: dict[str, int] = defaultdict(int)
-    for _, _, relation, _ in net.edges:
-        counts[relation] += 1
-    return dict(counts)

@@ -365,10 +365,6 @@ def read_import(path: Path, max_bytes: int | None = None) -> tuple[SeedSet, list
 # --- validation -----------------------------------------------------------------------------
 
 
-def _key_of(seed: spec.SeedFile, row: Row) -> tuple:
-    return tuple([row.get(k) for k in seed.key])
-
-
 def _label(seed_name: str) -> str:
     return seed_name.rstrip("s").replace("_", " ") if seed_name != "species" else "species"
 

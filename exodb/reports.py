@@ -649,15 +649,10 @@ def outcomes(session: Session, **filters: Any) -> Report:
     )
 
 
-def study_card(session: Session, key: str) -> list[queries.StudyDetail]:
-    """The citation-ready card of one study (or of each study of a reference number)."""
-    return queries.study_details(session, key)
-
-
 def summary(session: Session) -> list[Report]:
     """One page for the whole database: counts, per mechanism, species and source, the trials
     and the curation notes."""
-    from sqlalchemy import func
+    import dataclasses
 
     from exodb.models import Base
 
@@ -688,14 +683,9 @@ def summary(session: Session) -> list[Report]:
     matrix = evidence_matrix(session, rows="cell-source", cols="mechanism", rollup=True)
     per_mechanism = []
     for m in queries.mechanisms(session):
-        studies = queries.studies(session, mechanism=m.key)
-        per_mechanism.append(
-            {
-                "mechanism": m.name,
-                "studies": len(studies),
-                "refs": cite(s.ref for s in studies if s.ref),
-            }
-        )
+        found = queries.study_keys(session, mechanism=m.key)
+        refs = cite(ref for _, ref in found if ref is not None)
+        per_mechanism.append({"mechanism": m.name, "studies": len(found), "refs": refs})
     species_matrix = evidence_matrix(session, rows="species", cols="mechanism")
     per_species = [
         {"species": r["species"], "studies": r["studies"].count, "refs": cite(r["studies"].refs)}
@@ -705,17 +695,7 @@ def summary(session: Session) -> list[Report]:
         {"source": r["cell_source"], "studies": r["studies"].count, "refs": cite(r["studies"].refs)}
         for r in matrix.rows
     ]
-    trial_rows = [
-        {
-            "registry_id": t.registry_id,
-            "phase": t.phase,
-            "source": t.source,
-            "route": t.route,
-            "population": t.population,
-            "ref": t.ref,
-        }
-        for t in queries.trials(session)
-    ]
+    trial_rows = [dataclasses.asdict(t) for t in queries.trials(session)]
     notes = [
         {"key": n.key, "kind": n.kind, "section": n.section, "review_text": n.review_text}
         for n in queries.curation_notes(session)

@@ -18,7 +18,7 @@ from exodb.errors import ReadOnlyError, SqlError
 
 # Pragmas that only read; any other pragma, or any pragma given a value, is refused. The table
 # pragmas take a table name as their "value".
-_READING_PRAGMAS = {
+_TABLE_PRAGMAS = {
     "table_info",
     "table_xinfo",
     "table_list",
@@ -29,6 +29,8 @@ _READING_PRAGMAS = {
     "foreign_key_check",
     "integrity_check",
     "quick_check",
+}
+_READING_PRAGMAS = _TABLE_PRAGMAS | {
     "database_list",
     "collation_list",
     "function_list",
@@ -44,18 +46,6 @@ _READING_PRAGMAS = {
     "encoding",
     "foreign_keys",
     "query_only",
-}
-_TABLE_PRAGMAS = {
-    "table_info",
-    "table_xinfo",
-    "index_list",
-    "index_info",
-    "index_xinfo",
-    "foreign_key_list",
-    "foreign_key_check",
-    "integrity_check",
-    "quick_check",
-    "table_list",
 }
 
 

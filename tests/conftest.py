@@ -97,13 +97,7 @@ class Databases:
         """The URL of a new database with nothing in it."""
         if self.backend == "sqlite":
             return sqlite_url(self.folder / f"db-{uuid.uuid4().hex[:8]}.sqlite")
-        name = f"exodb_test_{uuid.uuid4().hex[:12]}"
-        admin = self._admin()
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-        self.created.append(name)
-        return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+        return self._create_postgres("")
 
     def copy(self, url: str) -> str:
         """A new database with the same content as ``url`` (which must have no open
@@ -116,11 +110,13 @@ class Databases:
             destination.close()
             source.close()
             return sqlite_url(target)
+        return self._create_postgres(f' TEMPLATE "{make_url(url).database}"')
+
+    def _create_postgres(self, clause: str) -> str:
         name = f"exodb_test_{uuid.uuid4().hex[:12]}"
-        template = make_url(url).database
         admin = self._admin()
         with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+            connection.execute(text(f'CREATE DATABASE "{name}"{clause}'))
         admin.dispose()
         self.created.append(name)
         return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
