@@ -143,6 +143,14 @@ def emit_report(report: Any, fmt: str | None, output: str | None) -> None:
     write(render_report(report, resolve_format(fmt, output)), output)
 
 
+cache_option = click.option(
+    "--cache/--no-cache",
+    default=True,
+    show_default=True,
+    help="Serve the copy kept from an earlier run on the same data, or compute afresh.",
+)
+
+
 def card_options(func: Callable) -> Callable:
     """KEY_OR_REF, --format and -o of the commands that print study cards."""
     func = click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")(
@@ -589,6 +597,7 @@ _table_report(
     show_default=True,
 )
 @click.option("--rollup", is_flag=True, help="Count subtypes under their Table 1 source.")
+@cache_option
 @click.option(
     "--figure",
     type=click.Path(dir_okay=False),
@@ -606,6 +615,7 @@ def evidence_matrix_command(
     row_dim: str,
     col_dim: str,
     rollup: bool,
+    cache: bool,
     figure: str | None,
     **filters: Any,
 ) -> None:
@@ -613,7 +623,7 @@ def evidence_matrix_command(
     from exodb import reports
 
     matrix = reports.evidence_matrix(
-        ctx.session(), rows=row_dim, cols=col_dim, rollup=rollup, **filters
+        ctx.session(), rows=row_dim, cols=col_dim, rollup=rollup, cache=cache, **filters
     )
     if figure:
         from exodb.figures import FigureUnavailable, heatmap
@@ -628,17 +638,19 @@ def evidence_matrix_command(
 
 @report.command("convergence")
 @click.option("--chains", is_flag=True, help="Two-node chains (PI3K/Akt) instead of nodes.")
+@cache_option
 @study_filter_options
 @output_options
 @pass_context
 @_user_errors
 def convergence_command(
-    ctx: Context, fmt: str | None, output: str | None, chains: bool, **filters: Any
+    ctx: Context, fmt: str | None, output: str | None, chains: bool, cache: bool, **filters: Any
 ) -> None:
     """How many studies converge on each pathway node, from which sources and cargo."""
     from exodb import reports
 
-    emit_report(reports.convergence(ctx.session(), chains=chains, **filters), fmt, output)
+    report = reports.convergence(ctx.session(), chains=chains, cache=cache, **filters)
+    emit_report(report, fmt, output)
 
 
 def _filtered_report(name: str, builder: str, doc: str) -> None:
@@ -834,6 +846,20 @@ def export_csv(ctx: Context, folder: str) -> None:
     finally:
         progress.close()
     click.echo(f"exodb: wrote {sum(counts.values())} rows in {len(counts)} files to {folder}")
+
+
+@main.command("reindex")
+@pass_context
+@_user_errors
+def reindex_command(ctx: Context) -> None:
+    """Rebuild the search index and drop kept reports, after rows were changed with other tools.
+
+    exodb's own loads do this in the same transaction as their writes.
+    """
+    from exodb.loader import reindex
+
+    documents = reindex(ctx.engine())
+    click.echo(f"exodb: search index rebuilt ({documents} documents); kept reports dropped")
 
 
 @main.command("backup")

@@ -7,7 +7,7 @@ before anything else runs on the connection.
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Executable, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from exodb.config import resolve_url, sqlite_path
@@ -43,3 +43,17 @@ def make_engine(url: str | None = None, *, create_parent: bool = True) -> Engine
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """A session factory bound to ``engine``; sessions do not expire objects on commit."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def plain_rows(session: Session, stmt: Executable) -> list[tuple]:
+    """The rows of ``stmt`` as the driver returns them: plain tuples, no per-row Python objects.
+
+    For result sets of tens of thousands of rows, building SQLAlchemy rows costs more than the
+    query; this path is for statements whose columns need no type conversion (text, integers).
+    The statement still goes through SQLAlchemy's compiled cache and its events.
+    """
+    result = session.connection().execute(stmt)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()

@@ -885,6 +885,31 @@ def imports_present(connection: Connection) -> int:
     return connection.execute(select(func.count()).select_from(table)).scalar_one()
 
 
+def data_generation(connection: Connection) -> int:
+    """data_version.generation: how many loads have changed this database's data."""
+    table = _metadata().tables["data_version"]
+    return connection.execute(select(table.c.generation)).scalar() or 0
+
+
+def _advance_generation(connection: Connection, previous: int) -> None:
+    # In the load's own transaction: a report kept from before it can no longer be served.
+    version = _metadata().tables["data_version"]
+    connection.execute(version.delete())
+    connection.execute(insert(version).values(id=1, generation=previous + 1))
+    connection.execute(_metadata().tables["report_cache"].delete())
+
+
+def reindex(engine: Engine) -> int:
+    """Rebuild what exodb derives from the data (the search index, and the generation that kept
+    reports are tied to), for rows changed with other tools. Returns the search documents."""
+    from exodb.search import rebuild_index
+
+    with engine.begin() as connection:
+        documents = rebuild_index(connection)
+        _advance_generation(connection, data_generation(connection))
+    return documents
+
+
 def load_folder(engine: Engine, folder: Path, *, replace_imports: bool = False) -> dict[str, int]:
     """Replace the database's content with the seed files in ``folder``, all or nothing.
 
@@ -906,10 +931,12 @@ def load_folder(engine: Engine, folder: Path, *, replace_imports: bool = False) 
                 "seeds would remove; save them with `exodb export csv DIR` first, then run "
                 "`exodb seed --replace-imports`"
             )
+        generation = data_generation(connection)
         clear(connection)
         counts = _write_or_explain(connection, seeds, str(folder))
         # Derived in the same transaction, so search never sees a half-loaded database.
         counts["search_document"] = rebuild_index(connection)
+        _advance_generation(connection, generation)
         _reset_sequences(connection)
     return counts
 
@@ -978,5 +1005,6 @@ def import_path(
             )
         )
         counts["search_document"] = rebuild_index(connection)
+        _advance_generation(connection, data_generation(connection))
         _reset_sequences(connection)
     return counts

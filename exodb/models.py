@@ -769,6 +769,43 @@ class ImportLog(Base):
     rows: Mapped[int]
 
 
+class DataVersion(Base):
+    """One row: a number every load increases, in the same transaction as its writes.
+
+    A computed report is kept with the number it was computed at, so it is only ever served for
+    those exact data, even when a load commits while the report is being computed.
+    """
+
+    __tablename__ = "data_version"
+    __table_args__ = (
+        CheckConstraint("id = 1", name="one_row"),
+        CheckConstraint("generation >= 0", name="not_negative"),
+        {"comment": "How many times loads have changed the data (one row)."},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    generation: Mapped[int]
+
+
+class ReportCache(Base):
+    """A cross-tab report as exodb last computed it for these data and these options.
+
+    Every load (seed, import) empties the table in its own transaction, so a row never outlives
+    the data it was computed from; `exodb reindex` empties it after edits made with other tools.
+    """
+
+    __tablename__ = "report_cache"
+    __table_args__ = {"comment": "Computed reports, kept until the next load changes the data."}
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    generation: Mapped[int]
+    report: Mapped[str] = mapped_column(String(40))
+    options: Mapped[str] = mapped_column(Text)
+    exodb_version: Mapped[str] = mapped_column(String(40))
+    computed_at: Mapped[datetime.datetime] = mapped_column(DateTime(timezone=True))
+    payload: Mapped[str] = mapped_column(Text)
+
+
 # --- column comments ------------------------------------------------------------------------------
 # Every column carries a comment: PostgreSQL keeps them in its catalogue and `exodb schema` prints
 # them. Columns that mean the same everywhere get theirs from _GENERIC; the rest are listed.
@@ -884,6 +921,15 @@ _SPECIFIC = {
     "import_log.source": "The file or folder imported.",
     "import_log.files": "The seed files it contained, ';'-separated.",
     "import_log.rows": "Rows it added.",
+    "data_version.id": "Always 1: the table has one row.",
+    "data_version.generation": "Increased by one in every load's transaction.",
+    "report_cache.digest": "SHA-256 of the report's name, options and exodb version.",
+    "report_cache.generation": "data_version.generation of the data it was computed from.",
+    "report_cache.report": "Which report (evidence-matrix, convergence).",
+    "report_cache.options": "The options it was computed with, as JSON.",
+    "report_cache.exodb_version": "The exodb version that computed it.",
+    "report_cache.computed_at": "When it was computed (UTC).",
+    "report_cache.payload": "The report itself, as JSON.",
 }
 
 

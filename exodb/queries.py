@@ -15,10 +15,11 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import CTE, Select, Table, case, func, select
+from sqlalchemy import CTE, Select, Table, case, func, select, true
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from exodb import vocabulary as v
+from exodb.db import plain_rows
 from exodb.errors import UnknownName
 from exodb.mirna import parse as parse_mirna
 from exodb.models import (
@@ -773,6 +774,14 @@ def study_ids(
     return stmt
 
 
+def among(column: Any, ids: Select) -> Any:
+    """``column IN (ids)``, or no condition at all when ``ids`` selects every study: an unfiltered
+    report should not make the database build and probe a list of all study ids."""
+    if ids.whereclause is None:
+        return true()
+    return column.in_(ids)
+
+
 def study_keys(session: Session, **filters: Any) -> list[tuple[str, int | None]]:
     """(key, reference number) of every study passing ``filters``, by reference then key.
 
@@ -787,7 +796,7 @@ def study_keys(session: Session, **filters: Any) -> list[tuple[str, int | None]]
     )
     if conditions is not None:
         stmt = stmt.where(conditions)
-    return [(key, number) for key, number in session.execute(stmt)]
+    return plain_rows(session, stmt)
 
 
 def study_rows(session: Session, study_ids: list[int]) -> list[StudyRow]:

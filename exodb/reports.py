@@ -30,6 +30,7 @@ from exodb.models import (
     StudyPathway,
     study_mechanism,
 )
+from exodb.reportcache import kept
 
 
 @dataclass
@@ -221,18 +222,21 @@ def _row_pairs(dimension: str, ids: Any, rollup: dict[str, str] | None = None) -
         source = CellSource.key
         if rollup:
             source = case(rollup, value=CellSource.key, else_=CellSource.key)
-        return select(Study.id, source).join(CellSource).where(Study.id.in_(ids))
+        return select(Study.id, source).join(CellSource).where(queries.among(Study.id, ids))
     if dimension == "species":
         return (
             select(StudyModel.study_id, Species.key)
             .join(Species)
-            .where(StudyModel.study_id.in_(ids))
+            .where(queries.among(StudyModel.study_id, ids))
         )
     if dimension == "cargo-kind":
         return (
             select(StudyMolecule.study_id, Molecule.kind)
             .join(Molecule)
-            .where(StudyMolecule.study_id.in_(ids), StudyMolecule.role.in_(("cargo", "loaded")))
+            .where(
+                queries.among(StudyMolecule.study_id, ids),
+                StudyMolecule.role.in_(("cargo", "loaded")),
+            )
         )
     raise ValueError(f"rows must be one of {', '.join(ROW_DIMENSIONS)}")
 
@@ -242,14 +246,14 @@ def _column_pairs(dimension: str, ids: Any) -> Any:
         return (
             select(study_mechanism.c.study_id, Mechanism.key)
             .join(Mechanism)
-            .where(study_mechanism.c.study_id.in_(ids))
+            .where(queries.among(study_mechanism.c.study_id, ids))
         )
     if dimension == "pathway-node":
         return (
             select(StudyPathway.study_id, Molecule.key)
             .join(PathwayNode, PathwayNode.pathway_id == StudyPathway.pathway_id)
             .join(Molecule, Molecule.id == PathwayNode.molecule_id)
-            .where(StudyPathway.study_id.in_(ids))
+            .where(queries.among(StudyPathway.study_id, ids))
         )
     raise ValueError(f"cols must be one of {', '.join(COLUMN_DIMENSIONS)}")
 
@@ -259,7 +263,7 @@ def _refs(session: Session, ids: Any) -> dict[int, int | None]:
     stmt = (
         select(Study.id, Reference.number)
         .outerjoin(Reference, Study.reference_id == Reference.id)
-        .where(Study.id.in_(ids))
+        .where(queries.among(Study.id, ids))
     )
     return dict(session.execute(stmt).all())
 
@@ -321,6 +325,7 @@ def _counted(session: Session, pairs: Any, group: list[Any]) -> dict[tuple, Coun
     }
 
 
+@kept("evidence-matrix")
 def evidence_matrix(
     session: Session,
     *,
@@ -334,7 +339,8 @@ def evidence_matrix(
     ``rows``: cell-source, species or cargo-kind; ``cols``: mechanism or pathway-node.
     ``rollup`` counts each source under the Table 1 source above it (CD271+CD56+ BMSC under
     BMSC, M2 macrophage under macrophage). ``filters`` are those of :func:`queries.studies`.
-    Counting and listing references is done by the database, with GROUP BY.
+    Counting and listing references is done by the database, with GROUP BY. The result is kept
+    until the data change (see :mod:`exodb.reportcache`); ``cache=False`` computes afresh.
     """
     ids = queries.study_ids(session, **filters)
     up = _profiled_ancestors(session) if rows == "cell-source" and rollup else None
@@ -401,11 +407,13 @@ def molecule_ancestry() -> Any:
     return up.union_all(step)
 
 
+@kept("convergence")
 def convergence(session: Session, *, chains: bool = False, **filters: Any) -> Report:
     """For each pathway node (or two-node chain such as PI3K/Akt), the studies converging on it,
     from which sources, through which cargo, with which effect, most evidence first.
 
-    A member counts for its family too (NF-κB p65 for NF-κB). The database does the counting.
+    A member counts for its family too (NF-κB p65 for NF-κB). The database does the counting;
+    the result is kept until the data change, and ``cache=False`` computes afresh.
     """
     from sqlalchemy.orm import aliased
 
@@ -416,7 +424,7 @@ def convergence(session: Session, *, chains: bool = False, **filters: Any) -> Re
     stmt = (
         select(StudyPathway.study_id.label("study_id"), StudyPathway.effect.label("effect"))
         .join(first, first.pathway_id == StudyPathway.pathway_id)
-        .where(StudyPathway.study_id.in_(ids))
+        .where(queries.among(StudyPathway.study_id, ids))
     )
     if chains:
         second = aliased(PathwayNode)
@@ -537,7 +545,9 @@ def gaps(session: Session, **filters: Any) -> list[Report]:
                     "refs": cite(refs[s] for s in evidence if refs.get(s) is not None),
                 }
             )
-    designs = dict(session.execute(select(Study.id, Study.design).where(Study.id.in_(ids))).all())
+    designs = dict(
+        session.execute(select(Study.id, Study.design).where(queries.among(Study.id, ids))).all()
+    )
     by_mechanism = []
     for mechanism in v.MECHANISM_KEYS:
         studies = [s for s, ms in mechanisms_of.items() if mechanism in ms]
@@ -625,7 +635,7 @@ def outcomes(session: Session, **filters: Any) -> Report:
         .join(Study, Study.id == Outcome.study_id)
         .outerjoin(Reference, Study.reference_id == Reference.id)
         .outerjoin(Species, Species.id == Outcome.species_id)
-        .where(Outcome.value.is_not(None), Study.id.in_(ids))
+        .where(Outcome.value.is_not(None), queries.among(Study.id, ids))
         .order_by(Reference.number, Study.key, Outcome.measure)
     )
     rows = [

@@ -38,7 +38,11 @@ def test_seed_twice_gives_identical_database(empty_url, runner):
     once = snapshot(empty_url)
     second = runner.invoke(main, ["--db", empty_url, "seed"])
     assert second.exit_code == 0
-    assert snapshot(empty_url) == once
+    again = snapshot(empty_url)
+    # The same content; only the count of loads has moved on.
+    assert once.pop("data_version") == [(1, 1)]
+    assert again.pop("data_version") == [(1, 2)]
+    assert again == once
     assert "loaded" in second.output
 
 
@@ -48,7 +52,10 @@ def test_seed_twice_gives_an_identical_file(tmp_path, runner):
     runner.invoke(main, ["--db", str(db), "seed"])
     once = dump(db)
     runner.invoke(main, ["--db", str(db), "seed"])
-    assert dump(db) == once
+    # Byte for byte the same rows, but for the count of loads.
+    counter = 'INSERT INTO "data_version" VALUES(1,{});'
+    assert counter.format(1) in once
+    assert dump(db) == once.replace(counter.format(1), counter.format(2))
 
 
 def test_init_twice_leaves_the_database_alone(empty_url, runner):
