@@ -607,12 +607,14 @@ class StudyMolecule(Base):
     __tablename__ = "study_molecule"
     __table_args__ = (
         UniqueConstraint("study_id", "molecule_id", "role"),
+        # Covering the cargo filter: molecule -> studies without visiting the table.
+        Index("ix_study_molecule_molecule_id_role_study_id", "molecule_id", "role", "study_id"),
         {"comment": "Molecules a study involves: exosome cargo, loaded drugs, co-treatments."},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     study_id: Mapped[int] = fk("study.id", cascade=True, index=False)
-    molecule_id: Mapped[int] = fk("molecule.id")
+    molecule_id: Mapped[int] = fk("molecule.id", index=False)
     role: Mapped[str] = mapped_column(enum(v.MOLECULE_ROLES, "role"))
     note: Mapped[str | None] = mapped_column(Text)
 
@@ -642,12 +644,13 @@ class StudyPathway(Base):
     __tablename__ = "study_pathway"
     __table_args__ = (
         UniqueConstraint("study_id", "pathway_id"),
+        Index("ix_study_pathway_pathway_id_study_id", "pathway_id", "study_id"),
         {"comment": "Pathways a study reports, with their effect."},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     study_id: Mapped[int] = fk("study.id", cascade=True, index=False)
-    pathway_id: Mapped[int] = fk("pathway.id")
+    pathway_id: Mapped[int] = fk("pathway.id", index=False)
     effect: Mapped[str] = mapped_column(enum(v.PATHWAY_EFFECTS, "effect"))
     note: Mapped[str | None] = mapped_column(Text)
 
@@ -658,7 +661,8 @@ study_mechanism = Table(
     "study_mechanism",
     Base.metadata,
     Column("study_id", ForeignKey("study.id", ondelete="CASCADE"), primary_key=True),
-    Column("mechanism_id", ForeignKey("mechanism.id"), primary_key=True, index=True),
+    Column("mechanism_id", ForeignKey("mechanism.id"), primary_key=True),
+    Index("ix_study_mechanism_mechanism_id_study_id", "mechanism_id", "study_id"),
     comment="Mechanism categories (Table 2) a study supports.",
 )
 
@@ -667,12 +671,13 @@ class StudyModel(Base):
     __tablename__ = "study_model"
     __table_args__ = (
         UniqueConstraint("study_id", "species_id"),
+        Index("ix_study_model_species_id_study_id", "species_id", "study_id"),
         {"comment": "Species and injury model of a study."},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     study_id: Mapped[int] = fk("study.id", cascade=True, index=False)
-    species_id: Mapped[int] = fk("species.id")
+    species_id: Mapped[int] = fk("species.id", index=False)
     model: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
 
