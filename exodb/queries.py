@@ -15,7 +15,7 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import CTE, Select, Table, case, func, select, true
+from sqlalchemy import Select, Table, case, func, select, true
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from exodb import vocabulary as v
@@ -194,18 +194,23 @@ class EpidemiologyRow:
 # --- name look-up and hierarchies ---------------------------------------------------------------
 
 
-def _resolve(session: Session, names: Table, owner: Any, kind: str, text: str) -> list[int]:
-    """Ids of the ``owner`` rows that ``text`` names; on no match, suggest the closest keys."""
+def _unknown(session: Session, names: Table, owner: Any, kind: str, text: str) -> UnknownName:
+    """The error for a name that matches nothing, with the closest known keys."""
     folded = fold(text)
     owner_col = names.c[f"{owner.__tablename__}_id"]
-    ids = session.scalars(select(owner_col).where(names.c.folded == folded)).all()
-    if ids:
-        return list(ids)
     known = session.execute(select(names.c.folded, owner.key).join(owner, owner.id == owner_col))
     key_of = dict(known.all())
     close = difflib.get_close_matches(folded, list(key_of), n=6, cutoff=0.6)
-    suggestions = list(dict.fromkeys(key_of[c] for c in close))[:3]
-    raise UnknownName(kind, text, suggestions)
+    return UnknownName(kind, text, list(dict.fromkeys(key_of[c] for c in close))[:3])
+
+
+def _resolve(session: Session, names: Table, owner: Any, kind: str, text: str) -> list[int]:
+    """Ids of the ``owner`` rows that ``text`` names; on no match, suggest the closest keys."""
+    owner_col = names.c[f"{owner.__tablename__}_id"]
+    ids = session.scalars(select(owner_col).where(names.c.folded == fold(text))).all()
+    if ids:
+        return list(ids)
+    raise _unknown(session, names, owner, kind, text)
 
 
 def resolve_cell_source(session: Session, text: str) -> int:
@@ -218,15 +223,30 @@ def resolve_molecule(session: Session, text: str) -> int:
     return _resolve(session, molecule_name, Molecule, "molecule", text)[0]
 
 
-def _subtree(table: Table, root_id: int, name: str) -> CTE:
-    """A recursive CTE of ``root_id`` and every row below it in ``table``'s parent hierarchy."""
-    tree = select(table.c.id).where(table.c.id == root_id).cte(name, recursive=True)
-    return tree.union_all(select(table.c.id).where(table.c.parent_id == tree.c.id))
+def _with_descendants(session: Session, table: Table, roots: Select) -> list[int]:
+    """The ids ``roots`` selects and every row below them in ``table``'s parent hierarchy.
+
+    One round trip; the caller's query then filters on a plain list of ids, which is simpler
+    for the database to plan than a recursive CTE inside it.
+    """
+    tree = roots.cte("tree", recursive=True)
+    tree = tree.union_all(select(table.c.id).where(table.c.parent_id == tree.c.id))
+    return list(session.connection().execute(select(tree.c.id).distinct()).scalars())
 
 
-def cell_source_subtree(session: Session, text: str) -> CTE:
-    """The named source and all its descendants (``MSC`` -> UC-MSC, AD-MSC, BMSC, ...)."""
-    return _subtree(CellSource.__table__, resolve_cell_source(session, text), "source_tree")
+def _named_subtree(session: Session, names: Table, owner: Any, kind: str, text: str) -> list[int]:
+    """The rows ``text`` names (key, name or alias, folded) with every row below them."""
+    owner_col = names.c[f"{owner.__tablename__}_id"]
+    roots = select(owner_col.label("id")).where(names.c.folded == fold(text))
+    ids = _with_descendants(session, owner.__table__, roots)
+    if not ids:
+        raise _unknown(session, names, owner, kind, text)
+    return ids
+
+
+def cell_source_subtree(session: Session, text: str) -> list[int]:
+    """Ids of the named source and all its descendants (``MSC`` -> UC-MSC, AD-MSC, BMSC, ...)."""
+    return _named_subtree(session, cell_source_name, CellSource, "cell source", text)
 
 
 def _rank(column: Any, ordinal: str) -> Any:
@@ -313,8 +333,7 @@ def cell_sources(
     if category is not None:
         stmt = stmt.where(CellSource.category == category)
     if within is not None:
-        tree = cell_source_subtree(session, within)
-        stmt = stmt.where(CellSource.id.in_(select(tree.c.id)))
+        stmt = stmt.where(CellSource.id.in_(cell_source_subtree(session, within)))
     stmt = stmt.order_by(profile.position.is_(None), profile.position, CellSource.key)
     aliases = _aliases(session, cell_source_name, "cell_source_id")
     rows = []
@@ -568,37 +587,28 @@ def pathways(session: Session, *, node: str | None = None) -> list[PathwayRow]:
 # --- studies ------------------------------------------------------------------------------------
 
 
-def _subtree_many(table: Table, root_ids: list[int], name: str) -> CTE:
-    """A recursive CTE of the rows ``root_ids`` and everything below them."""
-    tree = select(table.c.id).where(table.c.id.in_(root_ids)).cte(name, recursive=True)
-    return tree.union_all(select(table.c.id).where(table.c.parent_id == tree.c.id))
-
-
-def molecule_set(session: Session, text: str, name: str = "molecule_tree") -> CTE:
-    """The molecules a user's name stands for, as a CTE of ids.
+def molecule_set(session: Session, text: str) -> list[int]:
+    """Ids of the molecules a user's name stands for.
 
     A miRNA name is matched by its parsed parts (``miR-21`` -> miR-21a-3p, never miR-210); any
     other name by key, full name or alias (folded), together with the molecules below it
     (``MAPK`` -> ERK, JNK, p38; ``NF-κB`` -> NF-κB p65).
     """
     parts = parse_mirna(text)
-    if parts is not None:
-        stmt = select(Molecule.id).where(
-            Molecule.mirna_stem == parts.stem, Molecule.mirna_family == parts.family
-        )
-        for attribute in ("letter", "paralog", "arm"):
-            wanted = getattr(parts, attribute)
-            if wanted is not None:
-                stmt = stmt.where(getattr(Molecule, f"mirna_{attribute}") == wanted)
-        ids = list(session.scalars(stmt))
-        if not ids:
-            known = session.scalars(select(Molecule.key).where(Molecule.kind == "mirna")).all()
-            raise UnknownName(
-                "miRNA", text, difflib.get_close_matches(text, known, n=3, cutoff=0.5)
-            )
-    else:
-        ids = _resolve(session, molecule_name, Molecule, "molecule", text)
-    return _subtree_many(Molecule.__table__, ids, name)
+    if parts is None:
+        return _named_subtree(session, molecule_name, Molecule, "molecule", text)
+    roots = select(Molecule.id).where(
+        Molecule.mirna_stem == parts.stem, Molecule.mirna_family == parts.family
+    )
+    for attribute in ("letter", "paralog", "arm"):
+        wanted = getattr(parts, attribute)
+        if wanted is not None:
+            roots = roots.where(getattr(Molecule, f"mirna_{attribute}") == wanted)
+    ids = _with_descendants(session, Molecule.__table__, roots)
+    if not ids:
+        known = session.scalars(select(Molecule.key).where(Molecule.kind == "mirna")).all()
+        raise UnknownName("miRNA", text, difflib.get_close_matches(text, known, n=3, cutoff=0.5))
+    return ids
 
 
 def pathways_matching(session: Session, text: str) -> Select:
@@ -616,27 +626,41 @@ def pathways_matching(session: Session, text: str) -> Select:
     first = steps[0]
     stmt = select(first.pathway_id).distinct()
     for i, (step, node) in enumerate(zip(steps, nodes, strict=True)):
-        tree = molecule_set(session, node, name=f"node_tree_{i}")
+        members = molecule_set(session, node)
         if i:
             previous = steps[i - 1]
             stmt = stmt.join(
                 step,
                 (step.pathway_id == first.pathway_id) & (step.position == previous.position + 1),
             )
-        stmt = stmt.where(step.molecule_id.in_(select(tree.c.id)))
+        stmt = stmt.where(step.molecule_id.in_(members))
     return stmt
 
 
-def _vocabulary_id(session: Session, model: Any, kind: str, text: str) -> int:
-    """Id of a row of a small vocabulary (species, route) named by key or name, folded."""
+def _vocabulary_ids(session: Session, model: Any, kind: str, text: str) -> list[int]:
+    """Id of a row of a small vocabulary (species, route) named by key or name, folded, then the
+    ids of the rows below it where the vocabulary has a hierarchy. The vocabulary is read whole:
+    it is small, and one round trip answers both."""
+    hierarchy = "parent_id" in model.__table__.c
+    columns = [model.id, model.key, model.name]
+    if hierarchy:
+        columns.append(model.parent_id)
+    rows = session.connection().execute(select(*columns)).all()
     folded = fold(text)
-    rows = session.execute(select(model.id, model.key, model.name)).all()
-    for row_id, key, name in rows:
-        if folded in (fold(key), fold(name)):
-            return row_id
-    names = {fold(k): k for _, k, _ in rows} | {fold(n): k for _, k, n in rows}
-    close = difflib.get_close_matches(folded, list(names), n=5, cutoff=0.5)
-    raise UnknownName(kind, text, list(dict.fromkeys(names[c] for c in close))[:3])
+    root = next((r[0] for r in rows if folded in (fold(r[1]), fold(r[2]))), None)
+    if root is None:
+        names = {fold(r[1]): r[1] for r in rows} | {fold(r[2]): r[1] for r in rows}
+        close = difflib.get_close_matches(folded, list(names), n=5, cutoff=0.5)
+        raise UnknownName(kind, text, list(dict.fromkeys(names[c] for c in close))[:3])
+    ids = [root]
+    if hierarchy:
+        for row_id in ids:  # grows as children are found: breadth first
+            ids.extend(r[0] for r in rows if r[3] == row_id)
+    return ids
+
+
+def _vocabulary_id(session: Session, model: Any, kind: str, text: str) -> int:
+    return _vocabulary_ids(session, model, kind, text)[0]
 
 
 def _mechanism_id(session: Session, text: str) -> int:
@@ -649,11 +673,11 @@ def _modification_condition(session: Session, text: str) -> Any:
         if folded == fold(kind) or (len(folded) >= 4 and fold(kind).startswith(folded)):
             return StudyModification.kind == kind
     try:
-        tree = molecule_set(session, text, name="modification_tree")
+        members = molecule_set(session, text)
     except UnknownName:
         close = difflib.get_close_matches(text, v.MODIFICATION_KINDS, n=3, cutoff=0.4)
         raise UnknownName("modification", text, close or list(v.MODIFICATION_KINDS)) from None
-    return StudyModification.molecule_id.in_(select(tree.c.id))
+    return StudyModification.molecule_id.in_(members)
 
 
 def studies(session: Session, **filters: Any) -> list[StudyRow]:
@@ -725,18 +749,16 @@ def study_ids(
         stmt = stmt.where(Study.id.in_(select(link).where(condition)))
 
     if cell_source is not None:
-        tree = cell_source_subtree(session, cell_source)
-        stmt = stmt.where(Study.cell_source_id.in_(select(tree.c.id)))
+        stmt = stmt.where(Study.cell_source_id.in_(cell_source_subtree(session, cell_source)))
     if cargo is not None:
-        tree = molecule_set(session, cargo, name="cargo_tree")
         having(
             StudyMolecule.study_id,
             StudyMolecule.role.in_(("cargo", "loaded"))
-            & StudyMolecule.molecule_id.in_(select(tree.c.id)),
+            & StudyMolecule.molecule_id.in_(molecule_set(session, cargo)),
         )
     if target is not None:
-        tree = molecule_set(session, target, name="target_tree")
-        having(StudyInteraction.study_id, StudyInteraction.target_id.in_(select(tree.c.id)))
+        targets = molecule_set(session, target)
+        having(StudyInteraction.study_id, StudyInteraction.target_id.in_(targets))
     if pathway is not None:
         having(
             StudyPathway.study_id,
@@ -748,9 +770,8 @@ def study_ids(
             study_mechanism.c.mechanism_id == _mechanism_id(session, mechanism),
         )
     if species is not None:
-        root = _vocabulary_id(session, Species, "species", species)
-        tree = _subtree_many(Species.__table__, [root], "species_tree")
-        having(StudyModel.study_id, StudyModel.species_id.in_(select(tree.c.id)))
+        subtree = _vocabulary_ids(session, Species, "species", species)
+        having(StudyModel.study_id, StudyModel.species_id.in_(subtree))
     if route is not None:
         stmt = stmt.where(Study.route_id == _vocabulary_id(session, Route, "route", route))
     if material is not None:
