@@ -218,21 +218,29 @@ COLUMN_DIMENSIONS = ("mechanism", "pathway-node")
 
 
 def _row_pairs(dimension: str, ids: Any, rollup: dict[str, str] | None = None) -> Any:
+    # (study, row value, the study's reference): carrying the reference here spares the count a
+    # second visit to every study row.
     if dimension == "cell-source":
         source = CellSource.key
         if rollup:
             source = case(rollup, value=CellSource.key, else_=CellSource.key)
-        return select(Study.id, source).join(CellSource).where(queries.among(Study.id, ids))
+        return (
+            select(Study.id, source, Study.reference_id)
+            .join(CellSource)
+            .where(queries.among(Study.id, ids))
+        )
     if dimension == "species":
         return (
-            select(StudyModel.study_id, Species.key)
+            select(StudyModel.study_id, Species.key, Study.reference_id)
             .join(Species)
+            .join(Study, Study.id == StudyModel.study_id)
             .where(queries.among(StudyModel.study_id, ids))
         )
     if dimension == "cargo-kind":
         return (
-            select(StudyMolecule.study_id, Molecule.kind)
+            select(StudyMolecule.study_id, Molecule.kind, Study.reference_id)
             .join(Molecule)
+            .join(Study, Study.id == StudyMolecule.study_id)
             .where(
                 queries.among(StudyMolecule.study_id, ids),
                 StudyMolecule.role.in_(("cargo", "loaded")),
@@ -295,8 +303,9 @@ def _values(aggregated: Any) -> list[Any]:
     return [item for item in items if item is not None]
 
 
-def _split_ints(aggregated: Any) -> set[int]:
-    return {int(x) for x in _values(aggregated)}
+def _sorted_ints(aggregated: Any) -> tuple[int, ...]:
+    # The database already removed duplicates (DISTINCT); only the order is left to do.
+    return tuple(sorted(int(x) for x in _values(aggregated)))
 
 
 def _split(aggregated: Any) -> set[str]:
@@ -304,24 +313,25 @@ def _split(aggregated: Any) -> set[str]:
 
 
 def _counted(session: Session, pairs: Any, group: list[Any]) -> dict[tuple, Count]:
-    """For each group of ``pairs`` (a subquery with a study_id column): the number of distinct
-    studies and their reference numbers, both computed by the database."""
+    """For each group of ``pairs`` (a subquery with a study_id column, and a reference_id column
+    where it has one): the number of distinct studies and their reference numbers, both computed
+    by the database."""
     dialect = session.get_bind().dialect.name
-    stmt = (
-        select(
-            *group,
-            func.count(pairs.c.study_id.distinct()),
-            _distinct_list(Reference.number, dialect),
+    stmt = select(
+        *group,
+        func.count(pairs.c.study_id.distinct()),
+        _distinct_list(Reference.number, dialect),
+    ).select_from(pairs)
+    if "reference_id" in pairs.c:
+        stmt = stmt.outerjoin(Reference, Reference.id == pairs.c.reference_id)
+    else:
+        stmt = stmt.join(Study, Study.id == pairs.c.study_id).outerjoin(
+            Reference, Reference.id == Study.reference_id
         )
-        .select_from(pairs)
-        .join(Study, Study.id == pairs.c.study_id)
-        .outerjoin(Reference, Reference.id == Study.reference_id)
-        .group_by(*group)
-    )
     width = len(group)
     return {
-        tuple(row[:width]): Count(row[width], tuple(sorted(_split_ints(row[width + 1]))))
-        for row in session.execute(stmt)
+        tuple(row[:width]): Count(row[width], _sorted_ints(row[width + 1]))
+        for row in session.execute(stmt.group_by(*group))
     }
 
 
@@ -351,13 +361,16 @@ def evidence_matrix(
             row_pairs.c[0].label("study_id"),
             row_pairs.c[1].label("row_value"),
             col_pairs.c[1].label("col_value"),
+            row_pairs.c[2].label("reference_id"),
         )
         .join(col_pairs, col_pairs.c[0] == row_pairs.c[0])
         .subquery("cells")
     )
-    single = select(row_pairs.c[0].label("study_id"), row_pairs.c[1].label("row_value")).subquery(
-        "totals"
-    )
+    single = select(
+        row_pairs.c[0].label("study_id"),
+        row_pairs.c[1].label("row_value"),
+        row_pairs.c[2].label("reference_id"),
+    ).subquery("totals")
     cells = _counted(session, both, [both.c.row_value, both.c.col_value])
     totals = _counted(session, single, [single.c.row_value])
     if cols == "mechanism":
@@ -503,7 +516,7 @@ def gaps(session: Session, **filters: Any) -> list[Report]:
     profiled = [s.key for s in queries.cell_sources(session, profiled=True)]
     source_of = {
         study: up.get(key, key)
-        for study, key in session.execute(_row_pairs("cell-source", ids)).all()
+        for study, key, _ in session.execute(_row_pairs("cell-source", ids)).all()
     }
     mechanisms_of: dict[int, set[str]] = defaultdict(set)
     for study, key in session.execute(_column_pairs("mechanism", ids)).all():
@@ -511,7 +524,7 @@ def gaps(session: Session, **filters: Any) -> list[Report]:
     refs = _refs(session, ids)
     species_tree = _species_ancestors(session)
     species_of: dict[int, set[str]] = defaultdict(set)
-    for study, key in session.execute(_row_pairs("species", ids)).all():
+    for study, key, _ in session.execute(_row_pairs("species", ids)).all():
         species_of[study] |= species_tree[key]
     sources = profiled + sorted(
         {s for s in source_of.values() if s not in profiled}, key=str.casefold
