@@ -12,6 +12,8 @@ Every CLI listing is one of these functions; nothing here prints or formats.
 from __future__ import annotations
 
 import difflib
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -223,28 +225,49 @@ def resolve_molecule(session: Session, text: str) -> int:
     return _resolve(session, molecule_name, Molecule, "molecule", text)[0]
 
 
-def _with_descendants(session: Session, table: Table, roots: Select) -> list[int]:
+# Beyond this many ids, a subtree stays in the database as a subquery instead of travelling as
+# a list of bound parameters (SQLite allows 32766 per statement, PostgreSQL 65535).
+MAX_LISTED_IDS = 500
+_tree_names = itertools.count(1)
+
+
+def _with_descendants(
+    session: Session, table: Table, roots: Select, unknown: Callable[[], Exception]
+) -> list[int] | Select:
     """The ids ``roots`` selects and every row below them in ``table``'s parent hierarchy.
 
     One round trip; the caller's query then filters on a plain list of ids, which is simpler
-    for the database to plan than a recursive CTE inside it.
+    for the database to plan than a recursive CTE inside it. A large subtree comes back as the
+    subquery itself, which ``column.in_()`` accepts too. No ids at all raises ``unknown()``.
     """
-    tree = roots.cte("tree", recursive=True)
-    tree = tree.union_all(select(table.c.id).where(table.c.parent_id == tree.c.id))
-    return list(session.connection().execute(select(tree.c.id).distinct()).scalars())
+
+    def subtree(name: str) -> Select:
+        tree = roots.cte(name, recursive=True)
+        tree = tree.union_all(select(table.c.id).where(table.c.parent_id == tree.c.id))
+        return select(tree.c.id).distinct()
+
+    # A fixed name: the look-up statement compiles once and is reused from the cache.
+    ids = list(session.connection().execute(subtree("tree")).scalars())
+    if not ids:
+        raise unknown()
+    if len(ids) <= MAX_LISTED_IDS:
+        return ids
+    # One statement may hold several subtrees (a chain's nodes, cargo and source): unique names.
+    return subtree(f"{table.name}_tree_{next(_tree_names)}")
 
 
-def _named_subtree(session: Session, names: Table, owner: Any, kind: str, text: str) -> list[int]:
+def _named_subtree(
+    session: Session, names: Table, owner: Any, kind: str, text: str
+) -> list[int] | Select:
     """The rows ``text`` names (key, name or alias, folded) with every row below them."""
     owner_col = names.c[f"{owner.__tablename__}_id"]
     roots = select(owner_col.label("id")).where(names.c.folded == fold(text))
-    ids = _with_descendants(session, owner.__table__, roots)
-    if not ids:
-        raise _unknown(session, names, owner, kind, text)
-    return ids
+    return _with_descendants(
+        session, owner.__table__, roots, lambda: _unknown(session, names, owner, kind, text)
+    )
 
 
-def cell_source_subtree(session: Session, text: str) -> list[int]:
+def cell_source_subtree(session: Session, text: str) -> list[int] | Select:
     """Ids of the named source and all its descendants (``MSC`` -> UC-MSC, AD-MSC, BMSC, ...)."""
     return _named_subtree(session, cell_source_name, CellSource, "cell source", text)
 
@@ -587,8 +610,8 @@ def pathways(session: Session, *, node: str | None = None) -> list[PathwayRow]:
 # --- studies ------------------------------------------------------------------------------------
 
 
-def molecule_set(session: Session, text: str) -> list[int]:
-    """Ids of the molecules a user's name stands for.
+def molecule_set(session: Session, text: str) -> list[int] | Select:
+    """Ids of the molecules a user's name stands for (a subquery when there are very many).
 
     A miRNA name is matched by its parsed parts (``miR-21`` -> miR-21a-3p, never miR-210); any
     other name by key, full name or alias (folded), together with the molecules below it
@@ -604,11 +627,12 @@ def molecule_set(session: Session, text: str) -> list[int]:
         wanted = getattr(parts, attribute)
         if wanted is not None:
             roots = roots.where(getattr(Molecule, f"mirna_{attribute}") == wanted)
-    ids = _with_descendants(session, Molecule.__table__, roots)
-    if not ids:
+
+    def unknown() -> UnknownName:
         known = session.scalars(select(Molecule.key).where(Molecule.kind == "mirna")).all()
-        raise UnknownName("miRNA", text, difflib.get_close_matches(text, known, n=3, cutoff=0.5))
-    return ids
+        return UnknownName("miRNA", text, difflib.get_close_matches(text, known, n=3, cutoff=0.5))
+
+    return _with_descendants(session, Molecule.__table__, roots, unknown)
 
 
 def pathways_matching(session: Session, text: str) -> Select:

@@ -275,3 +275,15 @@ def test_show_by_reference_number_gives_both_studies(session):
 def test_show_unknown_key(session):
     with pytest.raises(queries.UnknownName, match="unknown study 'fu_55'; did you mean"):
         queries.study_details(session, "fu_55")
+
+
+def test_every_question_gives_the_same_answer_when_subtrees_stay_in_the_database(
+    session, monkeypatch
+):
+    # A subtree longer than MAX_LISTED_IDS is filtered on as a subquery, not a list of ids.
+    monkeypatch.setattr(queries, "MAX_LISTED_IDS", 0)
+    assert not isinstance(queries.molecule_set(session, "MAPK"), list)
+    assert not isinstance(queries.cell_source_subtree(session, "MSC"), list)
+    for _question, filters, expected in QUESTIONS:
+        found = [(s.ref, s.key) for s in queries.studies(session, **filters)]
+        assert found == expected, filters
