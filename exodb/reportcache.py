@@ -11,6 +11,7 @@ report is computed and returned as usual and simply not kept.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 import hashlib
@@ -38,14 +39,7 @@ def encode(report: Any) -> str:
             return {"$count": [value.count, list(value.refs)]}
         raise TypeError(f"cannot keep a {type(value).__name__} in a report")
 
-    fields = {
-        "title": report.title,
-        "columns": report.columns,
-        "headers": report.headers,
-        "rows": report.rows,
-        "notes": report.notes,
-        "key": report.key,
-    }
+    fields = {f.name: getattr(report, f.name) for f in dataclasses.fields(report)}
     return json.dumps(fields, default=default, ensure_ascii=False)
 
 
