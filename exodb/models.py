@@ -644,7 +644,7 @@ class StudyPathway(Base):
     __tablename__ = "study_pathway"
     __table_args__ = (
         UniqueConstraint("study_id", "pathway_id"),
-        Index("ix_study_pathway_pathway_id_study_id", "pathway_id", "study_id"),
+        Index("ix_study_pathway_pathway_id_effect_study_id", "pathway_id", "effect", "study_id"),
         {"comment": "Pathways a study reports, with their effect."},
     )
 
