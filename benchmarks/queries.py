@@ -45,7 +45,7 @@ class Case:
 
 def cases(session: Session) -> Iterator[Case]:
     """The canonical queries. The cross-tab reports appear twice: computed (``cache=False``)
-    and as the kept copy a repeated request is served from."""
+    and served from the kept copy (which the import prepared)."""
     yield Case(
         "studies by cargo family (miR-1010)",
         lambda s: queries.study_keys(s, cargo="miR-1010"),

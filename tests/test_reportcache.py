@@ -44,6 +44,17 @@ def _tamper(url: str, title: str) -> None:
     engine.dispose()
 
 
+# What every load keeps: the two cross-tabs with their default options.
+MATRIX_DEFAULT = '{"cols": "mechanism", "rollup": false, "rows": "cell-source"}'
+
+
+def prepared(generation: int) -> list[tuple]:
+    return [
+        ("convergence", '{"chains": false}', generation),
+        ("evidence-matrix", MATRIX_DEFAULT, generation),
+    ]
+
+
 def _akt(report) -> dict:
     return next(row for row in report.rows if row["node"] == "Akt")
 
@@ -61,7 +72,9 @@ def test_a_kept_copy_is_the_computed_report(session):
 def test_a_repeated_request_is_served_from_the_kept_copy(fresh_url):
     with _session(fresh_url) as session:
         first = reports.convergence(session, exosome_based=True)
-    assert _kept(fresh_url) == [("convergence", '{"chains": false, "exosome_based": true}', 1)]
+    assert _kept(fresh_url) == sorted(
+        [*prepared(1), ("convergence", '{"chains": false, "exosome_based": true}', 1)]
+    )
     _tamper(fresh_url, "served from report_cache")
     with _session(fresh_url) as session:
         assert reports.convergence(session, exosome_based=True).title == "served from report_cache"
@@ -83,6 +96,7 @@ def test_options_and_filters_are_kept_apart(fresh_url):
         ("convergence", '{"cargo": "miR-21", "chains": false}', 1),
         ("convergence", '{"chains": false}', 1),
         ("convergence", '{"chains": true}', 1),
+        ("evidence-matrix", MATRIX_DEFAULT, 1),
         ("evidence-matrix", '{"cols": "mechanism", "rollup": false, "rows": "species"}', 1),
     ]
 
@@ -96,13 +110,33 @@ def test_an_import_makes_kept_reports_stale(fresh_url, runner, tmp_path):
     for name, content in USER_FILES.items():
         (folder / name).write_text(content, encoding="utf-8")
     assert runner.invoke(main, ["--db", fresh_url, "import", str(folder)]).exit_code == 0
-    assert _kept(fresh_url) == []
+    # The stale copies are gone; the import kept the default reports of the new data.
+    assert _kept(fresh_url) == prepared(2)
     with _session(fresh_url) as session:
         after = reports.convergence(session)
+        assert after == reports.convergence(session, cache=False)
     assert after.title == "Convergence on pathway nodes"
     assert _akt(after)["studies"] == before["studies"] + 1
     assert "195" in _akt(after)["refs"] and "195" not in before["refs"]
-    assert [generation for *_, generation in _kept(fresh_url)] == [2]
+
+
+@pytest.mark.parametrize("load", ["import", "seed", "reindex"])
+def test_a_load_prepares_the_default_reports(fresh_url, runner, tmp_path, load):
+    _tamper(fresh_url, "stale")
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    for name, content in USER_FILES.items():
+        (folder / name).write_text(content, encoding="utf-8")
+    args = {"import": ["import", str(folder)], "seed": ["seed"], "reindex": ["reindex"]}[load]
+    result = runner.invoke(main, ["--db", fresh_url, *args])
+    assert result.exit_code == 0, result.output
+    assert _kept(fresh_url) == prepared(2)
+    # Served from what the load kept, not computed on request: a tampered copy shows.
+    _tamper(fresh_url, "kept by the load")
+    with _session(fresh_url) as session:
+        assert reports.convergence(session).title == "kept by the load"
+        assert reports.evidence_matrix(session).title == "kept by the load"
+        assert reports.convergence(session, chains=True).title == "Convergence on pathway chains"
 
 
 def test_a_copy_from_an_earlier_generation_is_never_served(fresh_url, runner):
@@ -124,8 +158,8 @@ def test_reindex_after_edits_with_other_tools(fresh_url, runner):
     result = runner.invoke(main, ["--db", fresh_url, "reindex"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("exodb: search index rebuilt (")
-    assert result.output.endswith(" documents); kept reports dropped\n")
-    assert _kept(fresh_url) == []
+    assert result.output.endswith(" documents); kept reports renewed\n")
+    assert _kept(fresh_url) == prepared(2)
     shown = runner.invoke(main, ["--db", fresh_url, "report", "evidence-matrix", "--format", "csv"])
     assert shown.output.startswith("cell_source,studies,neuroprotection,")
 
@@ -136,16 +170,17 @@ def test_no_cache_computes_and_keeps_nothing(fresh_url, runner):
     )
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[1].startswith("Akt,10,")
-    assert _kept(fresh_url) == []
+    assert _kept(fresh_url) == prepared(1)  # those the seeding kept, and nothing more
 
 
 @pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite files and their locks")
 def test_a_read_only_file_still_reports(fresh_path):
     url = f"sqlite:///file:{fresh_path}?mode=ro&uri=true"
     with _session(url) as session:
-        report = reports.convergence(session)
-    assert _akt(report)["studies"] == 10
-    assert _kept(f"sqlite:///{fresh_path}") == []
+        report = reports.convergence(session, exosome_based=True)  # not kept yet: computed
+    nfkb = next(row for row in report.rows if row["node"] == "NF-κB")
+    assert nfkb["refs"] == "47, 55, 73, 99, 102"
+    assert _kept(f"sqlite:///{fresh_path}") == prepared(1)
 
 
 @pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite files and their locks")
@@ -154,9 +189,10 @@ def test_a_busy_writer_does_not_hold_up_a_report(fresh_path, fresh_url):
     writer.execute("BEGIN IMMEDIATE")  # holds the write lock, as an import in progress would
     try:
         with _session(fresh_url) as session:
-            report = reports.evidence_matrix(session)
-        assert report.rows[0]["cell_source"] == "not_stated"
+            report = reports.evidence_matrix(session, rows="species", design="in_vivo")
+        mouse = next(row for row in report.rows if row["species"] == "mouse")
+        assert mouse["angiogenesis_bscb"].refs == (23, 102, 110)
     finally:
         writer.rollback()
         writer.close()
-    assert _kept(fresh_url) == []
+    assert _kept(fresh_url) == prepared(1)
