@@ -12,13 +12,15 @@ Every CLI listing is one of these functions; nothing here prints or formats.
 from __future__ import annotations
 
 import difflib
+import functools
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, Table, case, func, select, true
+from sqlalchemy import BindParameter, Select, Table, bindparam, case, func, select, true
 from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.sql import visitors
 
 from exodb import vocabulary as v
 from exodb.db import plain_rows
@@ -231,39 +233,69 @@ MAX_LISTED_IDS = 500
 _tree_names = itertools.count(1)
 
 
+def _subtree(table: Table, roots: Select, name: str) -> Select:
+    """``roots`` and every row below them in ``table``'s parent hierarchy, as a SELECT of ids."""
+    tree = roots.cte(name, recursive=True)
+    tree = tree.union_all(select(table.c.id).where(table.c.parent_id == tree.c.id))
+    return select(tree.c.id).distinct()
+
+
 def _with_descendants(
-    session: Session, table: Table, roots: Select, unknown: Callable[[], Exception]
+    session: Session,
+    table: Table,
+    roots: Select,
+    parameters: dict[str, Any],
+    unknown: Callable[[], Exception],
 ) -> list[int] | Select:
-    """The ids ``roots`` selects and every row below them in ``table``'s parent hierarchy.
+    """The ids ``roots`` selects with its bound ``parameters``, and every row below them in
+    ``table``'s parent hierarchy.
 
     One round trip; the caller's query then filters on a plain list of ids, which is simpler
     for the database to plan than a recursive CTE inside it. A large subtree comes back as the
     subquery itself, which ``column.in_()`` accepts too. No ids at all raises ``unknown()``.
     """
-
-    def subtree(name: str) -> Select:
-        tree = roots.cte(name, recursive=True)
-        tree = tree.union_all(select(table.c.id).where(table.c.parent_id == tree.c.id))
-        return select(tree.c.id).distinct()
-
-    # A fixed name: the look-up statement compiles once and is reused from the cache.
-    ids = list(session.connection().execute(subtree("tree")).scalars())
+    ids = list(session.connection().execute(_lookup(table, roots), parameters).scalars())
     if not ids:
         raise unknown()
     if len(ids) <= MAX_LISTED_IDS:
         return ids
-    # One statement may hold several subtrees (a chain's nodes, cargo and source): unique names.
-    return subtree(f"{table.name}_tree_{next(_tree_names)}")
+
+    # One statement may hold several subtrees (a chain's nodes, cargo and source): unique names
+    # for the subtree and for its parameters, with their values bound in.
+    def bound(element: Any) -> Any:
+        if isinstance(element, BindParameter) and element.key in parameters:
+            return bindparam(element.key, parameters[element.key], unique=True)
+        return None
+
+    roots = visitors.replacement_traverse(roots, {}, bound)
+    return _subtree(table, roots, f"{table.name}_tree_{next(_tree_names)}")
+
+
+# Look-up statements are built once per kind of name (``roots`` are cached too) and take the
+# name as a bound parameter: building a recursive CTE costs about as much as running it.
+@functools.cache
+def _lookup(table: Table, roots: Select) -> Select:
+    return _subtree(table, roots, "tree")
+
+
+@functools.cache
+def _name_roots(names: Table, owner: Table) -> Select:
+    """The rows of ``owner`` whose key, name or alias, folded, is the parameter ``folded``."""
+    return select(names.c[f"{owner.name}_id"].label("id")).where(
+        names.c.folded == bindparam("folded")
+    )
 
 
 def _named_subtree(
     session: Session, names: Table, owner: Any, kind: str, text: str
 ) -> list[int] | Select:
     """The rows ``text`` names (key, name or alias, folded) with every row below them."""
-    owner_col = names.c[f"{owner.__tablename__}_id"]
-    roots = select(owner_col.label("id")).where(names.c.folded == fold(text))
     return _with_descendants(
-        session, owner.__table__, roots, lambda: _unknown(session, names, owner, kind, text)
+        session,
+        owner.__table__,
+        _name_roots(names, owner.__table__),
+        {"folded": fold(text)},
+        lambda: _unknown(session, names, owner, kind, text),
     )
 
 
@@ -620,19 +652,26 @@ def molecule_set(session: Session, text: str) -> list[int] | Select:
     parts = parse_mirna(text)
     if parts is None:
         return _named_subtree(session, molecule_name, Molecule, "molecule", text)
-    roots = select(Molecule.id).where(
-        Molecule.mirna_stem == parts.stem, Molecule.mirna_family == parts.family
-    )
-    for attribute in ("letter", "paralog", "arm"):
-        wanted = getattr(parts, attribute)
-        if wanted is not None:
-            roots = roots.where(getattr(Molecule, f"mirna_{attribute}") == wanted)
+    given = {"stem": parts.stem, "family": parts.family}
+    given |= {a: getattr(parts, a) for a in MIRNA_DETAILS if getattr(parts, a) is not None}
 
     def unknown() -> UnknownName:
         known = session.scalars(select(Molecule.key).where(Molecule.kind == "mirna")).all()
         return UnknownName("miRNA", text, difflib.get_close_matches(text, known, n=3, cutoff=0.5))
 
-    return _with_descendants(session, Molecule.__table__, roots, unknown)
+    roots = _mirna_roots(tuple(given))
+    return _with_descendants(session, Molecule.__table__, roots, given, unknown)
+
+
+MIRNA_DETAILS = ("letter", "paralog", "arm")
+
+
+@functools.cache
+def _mirna_roots(parts: tuple[str, ...]) -> Select:
+    """The molecules whose parsed miRNA name has the ``parts`` given (bound by name)."""
+    return select(Molecule.id).where(
+        *(getattr(Molecule, f"mirna_{part}") == bindparam(part) for part in parts)
+    )
 
 
 def pathways_matching(session: Session, text: str) -> Select:
@@ -646,7 +685,8 @@ def pathways_matching(session: Session, text: str) -> Select:
     nodes = [n for n in split_pathway(text) if n]
     if not nodes:
         raise ValueError("a pathway needs at least one node, e.g. PI3K/Akt")
-    steps = [aliased(PathwayNode, name=f"node_{i}") for i in range(len(nodes))]
+    # The first node needs no alias (building one costs more than the look-up it serves).
+    steps = [PathwayNode] + [aliased(PathwayNode, name=f"node_{i}") for i in range(1, len(nodes))]
     first = steps[0]
     stmt = select(first.pathway_id).distinct()
     for i, (step, node) in enumerate(zip(steps, nodes, strict=True)):
