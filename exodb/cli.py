@@ -48,11 +48,12 @@ class Context:
         return self.session().get_bind()
 
 
-def prepare_reports(engine: Any) -> None:
-    """After a load: keep the default cross-tab reports, so their first request is instant."""
+def prepare_reports(engine: Any) -> bool:
+    """After a load into a large database: keep the default cross-tab reports, so that even
+    their first request is served from a copy."""
     from exodb.reportcache import prepare
 
-    prepare(engine)
+    return prepare(engine)
 
 
 def _user_errors(func: Callable) -> Callable:
@@ -861,15 +862,15 @@ def export_csv(ctx: Context, folder: str) -> None:
 @pass_context
 @_user_errors
 def reindex_command(ctx: Context) -> None:
-    """Rebuild the search index and renew kept reports, after rows were changed with other tools.
+    """Rebuild the search index and drop kept reports, after rows were changed with other tools.
 
     exodb's own loads do this in the same transaction as their writes.
     """
     from exodb.loader import reindex
 
     documents = reindex(ctx.engine())
-    prepare_reports(ctx.engine())
-    click.echo(f"exodb: search index rebuilt ({documents} documents); kept reports renewed")
+    kept = "renewed" if prepare_reports(ctx.engine()) else "dropped"
+    click.echo(f"exodb: search index rebuilt ({documents} documents); kept reports {kept}")
 
 
 @main.command("backup")

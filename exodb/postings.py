@@ -65,7 +65,7 @@ def layered(lists: Postings) -> list[dict[int, Any]]:
 
     Each layer is filled with whole posting lists at a time (set differences and
     ``dict.fromkeys``), so building it costs a few C-level operations per value instead of a
-    Python step per study: at 100k studies that is 20 ms instead of 400.
+    Python step per (study, value) pair.
     """
     layers: list[dict[int, Any]] = []
     for key, studies in lists.items():

@@ -1,7 +1,9 @@
 """Cross-tab reports kept until the data change.
 
-At 100k studies the evidence matrix takes about a second and the convergence report several;
-a writer who asks for the same report again, on the same data, gets the kept copy instead.
+At 100k studies the evidence matrix takes most of a second to compute and the convergence report
+about two; a writer who asks for the same report again, on the same data, gets the kept copy
+instead. Every load into a large database also keeps the two reports with their default options
+(:func:`prepare`), so the first request after a load is served from a copy too.
 
 A kept report carries the data generation it was computed from (``data_version``, increased by
 every load in the load's own transaction) and is served only while the database is still at that
@@ -151,16 +153,27 @@ def kept(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
 # The reports a load prepares: the cross-tabs as `exodb report evidence-matrix` and `exodb report
 # convergence` show them without options. At 100k studies they take a second or two to compute;
-# prepared by the load, even the first request is served from the kept copy.
+# prepared by the load, even the first request is served from the kept copy. Below
+# PREPARE_FROM_STUDIES studies they compute in well under half a second on request, and preparing
+# them would only add to every small import.
 PREPARED = ("evidence_matrix", "convergence")
+PREPARE_FROM_STUDIES = 20_000
 
 
-def prepare(engine: Any) -> None:
-    """Compute and keep the :data:`PREPARED` reports for the data as they are now (a load calls
-    this after it has committed). Reports already kept for this generation are not recomputed."""
+def prepare(engine: Any) -> bool:
+    """Compute and keep the :data:`PREPARED` reports for the data as they are now, if the
+    database holds at least :data:`PREPARE_FROM_STUDIES` studies (a load calls this after it
+    has committed). Reports already kept for this generation are not recomputed. Returns
+    whether the reports were prepared."""
+    from sqlalchemy import func
+
     from exodb import reports
     from exodb.db import session_factory
+    from exodb.models import Study
 
     with session_factory(engine)() as session:
+        if session.scalar(select(func.count(Study.id))) < PREPARE_FROM_STUDIES:
+            return False
         for name in PREPARED:
             getattr(reports, name)(session)
+    return True

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 from sqlalchemy import text
 
-from exodb import reports
+from exodb import reportcache, reports
 from exodb.cli import main
 from exodb.db import make_engine, session_factory
 from exodb.reportcache import decode, encode
@@ -72,9 +72,7 @@ def test_a_kept_copy_is_the_computed_report(session):
 def test_a_repeated_request_is_served_from_the_kept_copy(fresh_url):
     with _session(fresh_url) as session:
         first = reports.convergence(session, exosome_based=True)
-    assert _kept(fresh_url) == sorted(
-        [*prepared(1), ("convergence", '{"chains": false, "exosome_based": true}', 1)]
-    )
+    assert _kept(fresh_url) == [("convergence", '{"chains": false, "exosome_based": true}', 1)]
     _tamper(fresh_url, "served from report_cache")
     with _session(fresh_url) as session:
         assert reports.convergence(session, exosome_based=True).title == "served from report_cache"
@@ -96,7 +94,6 @@ def test_options_and_filters_are_kept_apart(fresh_url):
         ("convergence", '{"cargo": "miR-21", "chains": false}', 1),
         ("convergence", '{"chains": false}', 1),
         ("convergence", '{"chains": true}', 1),
-        ("evidence-matrix", MATRIX_DEFAULT, 1),
         ("evidence-matrix", '{"cols": "mechanism", "rollup": false, "rows": "species"}', 1),
     ]
 
@@ -110,8 +107,7 @@ def test_an_import_makes_kept_reports_stale(fresh_url, runner, tmp_path):
     for name, content in USER_FILES.items():
         (folder / name).write_text(content, encoding="utf-8")
     assert runner.invoke(main, ["--db", fresh_url, "import", str(folder)]).exit_code == 0
-    # The stale copies are gone; the import kept the default reports of the new data.
-    assert _kept(fresh_url) == prepared(2)
+    assert _kept(fresh_url) == []
     with _session(fresh_url) as session:
         after = reports.convergence(session)
         assert after == reports.convergence(session, cache=False)
@@ -121,7 +117,11 @@ def test_an_import_makes_kept_reports_stale(fresh_url, runner, tmp_path):
 
 
 @pytest.mark.parametrize("load", ["import", "seed", "reindex"])
-def test_a_load_prepares_the_default_reports(fresh_url, runner, tmp_path, load):
+def test_a_load_prepares_the_default_reports(fresh_url, runner, tmp_path, load, monkeypatch):
+    # The seeded database is small: let it count as large enough to prepare for.
+    monkeypatch.setattr(reportcache, "PREPARE_FROM_STUDIES", 1)
+    with _session(fresh_url) as session:
+        reports.evidence_matrix(session)
     _tamper(fresh_url, "stale")
     folder = tmp_path / "mine"
     folder.mkdir()
@@ -137,6 +137,21 @@ def test_a_load_prepares_the_default_reports(fresh_url, runner, tmp_path, load):
         assert reports.convergence(session).title == "kept by the load"
         assert reports.evidence_matrix(session).title == "kept by the load"
         assert reports.convergence(session, chains=True).title == "Convergence on pathway chains"
+    if load == "reindex":
+        assert result.output.endswith(" documents); kept reports renewed\n")
+
+
+def test_only_a_large_database_is_prepared_for(fresh_url, monkeypatch):
+    engine = make_engine(fresh_url)
+    with _session(fresh_url) as session:
+        studies = session.scalar(text("SELECT count(*) FROM study"))
+    monkeypatch.setattr(reportcache, "PREPARE_FROM_STUDIES", studies + 1)
+    assert reportcache.prepare(engine) is False
+    assert _kept(fresh_url) == []
+    monkeypatch.setattr(reportcache, "PREPARE_FROM_STUDIES", studies)
+    assert reportcache.prepare(engine) is True
+    assert _kept(fresh_url) == prepared(1)
+    engine.dispose()
 
 
 def test_a_copy_from_an_earlier_generation_is_never_served(fresh_url, runner):
@@ -158,8 +173,8 @@ def test_reindex_after_edits_with_other_tools(fresh_url, runner):
     result = runner.invoke(main, ["--db", fresh_url, "reindex"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("exodb: search index rebuilt (")
-    assert result.output.endswith(" documents); kept reports renewed\n")
-    assert _kept(fresh_url) == prepared(2)
+    assert result.output.endswith(" documents); kept reports dropped\n")
+    assert _kept(fresh_url) == []
     shown = runner.invoke(main, ["--db", fresh_url, "report", "evidence-matrix", "--format", "csv"])
     assert shown.output.startswith("cell_source,studies,neuroprotection,")
 
@@ -170,7 +185,7 @@ def test_no_cache_computes_and_keeps_nothing(fresh_url, runner):
     )
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[1].startswith("Akt,10,")
-    assert _kept(fresh_url) == prepared(1)  # those the seeding kept, and nothing more
+    assert _kept(fresh_url) == []
 
 
 @pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite files and their locks")
@@ -180,7 +195,7 @@ def test_a_read_only_file_still_reports(fresh_path):
         report = reports.convergence(session, exosome_based=True)  # not kept yet: computed
     nfkb = next(row for row in report.rows if row["node"] == "NF-κB")
     assert nfkb["refs"] == "47, 55, 73, 99, 102"
-    assert _kept(f"sqlite:///{fresh_path}") == prepared(1)
+    assert _kept(f"sqlite:///{fresh_path}") == []
 
 
 @pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite files and their locks")
@@ -195,4 +210,4 @@ def test_a_busy_writer_does_not_hold_up_a_report(fresh_path, fresh_url):
     finally:
         writer.rollback()
         writer.close()
-    assert _kept(fresh_url) == prepared(1)
+    assert _kept(fresh_url) == []
