@@ -867,6 +867,18 @@ def among(column: Any, ids: Select) -> Any:
     return column.in_(ids)
 
 
+def _by_reference(session: Session) -> tuple[Any, ...]:
+    """ORDER BY reference number, studies without one last, then key.
+
+    NULLS LAST is one sort key instead of two ("number IS NULL", number): a few milliseconds on
+    a listing of 20k studies. SQLite understands it from 3.30 on; older ones get the two keys.
+    """
+    dialect = session.get_bind().dialect
+    if dialect.name != "sqlite" or dialect.dbapi.sqlite_version_info >= (3, 30):
+        return (Reference.number.asc().nulls_last(), Study.key)
+    return (Reference.number.is_(None), Reference.number, Study.key)
+
+
 def study_keys(session: Session, **filters: Any) -> list[tuple[str, int | None]]:
     """(key, reference number) of every study passing ``filters``, by reference then key.
 
@@ -877,7 +889,7 @@ def study_keys(session: Session, **filters: Any) -> list[tuple[str, int | None]]
     stmt = (
         select(Study.key, Reference.number)
         .outerjoin(Reference, Reference.id == Study.reference_id)
-        .order_by(Reference.number.is_(None), Reference.number, Study.key)
+        .order_by(*_by_reference(session))
     )
     if conditions is not None:
         stmt = stmt.where(conditions)

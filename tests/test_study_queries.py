@@ -287,3 +287,36 @@ def test_every_question_gives_the_same_answer_when_subtrees_stay_in_the_database
     for _question, filters, expected in QUESTIONS:
         found = [(s.ref, s.key) for s in queries.studies(session, **filters)]
         assert found == expected, filters
+
+
+@pytest.mark.parametrize(
+    ("question", "filters", "expected"), QUESTIONS, ids=[q[0] for q in QUESTIONS]
+)
+def test_study_keys_answer_as_studies_do(session, question, filters, expected):
+    assert queries.study_keys(session, **filters) == [(key, ref) for ref, key in expected]
+
+
+def test_study_keys_put_studies_without_a_reference_last(fresh_url, tmp_path):
+    from exodb.db import make_engine, session_factory
+    from exodb.loader import import_path
+
+    folder = tmp_path / "unpublished"
+    folder.mkdir()
+    (folder / "studies.csv").write_text(
+        "key,ref,first_author,section,design,exosome_based,cell_source,route,theme,summary\n"
+        "aaa_unpublished,,Doe,3.1,in_vitro,true,bmsc,,,"
+        "Unpublished BMSC exosome work with miR-21 cargo and no reference number yet.\n",
+        encoding="utf-8",
+    )
+    (folder / "study_molecules.csv").write_text(
+        "study,molecule,role,note\naaa_unpublished,miR-21a-3p,cargo,\n", encoding="utf-8"
+    )
+    engine = make_engine(fresh_url)
+    import_path(engine, folder)
+    with session_factory(engine)() as session:
+        keys = queries.study_keys(session, cargo="miR-21")
+        listed = [(s.key, s.ref) for s in queries.studies(session, cargo="miR-21")]
+    engine.dispose()
+    # "aaa" sorts first by key, but a study without a reference number comes after all others.
+    assert keys == [("fu_54", 54), ("liu_129", 129), ("aaa_unpublished", None)]
+    assert keys == listed
