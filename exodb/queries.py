@@ -642,6 +642,10 @@ def pathways(session: Session, *, node: str | None = None) -> list[PathwayRow]:
 # --- studies ------------------------------------------------------------------------------------
 
 
+# The optional parts of a parsed miRNA name, beside its stem and family.
+MIRNA_DETAILS = ("letter", "paralog", "arm")
+
+
 def molecule_set(session: Session, text: str) -> list[int] | Select:
     """Ids of the molecules a user's name stands for (a subquery when there are very many).
 
@@ -661,9 +665,6 @@ def molecule_set(session: Session, text: str) -> list[int] | Select:
 
     roots = _mirna_roots(tuple(given))
     return _with_descendants(session, Molecule.__table__, roots, given, unknown)
-
-
-MIRNA_DETAILS = ("letter", "paralog", "arm")
 
 
 @functools.cache

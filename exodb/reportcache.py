@@ -154,7 +154,7 @@ def kept(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 # The reports a load prepares: the cross-tabs as `exodb report evidence-matrix` and `exodb report
 # convergence` show them without options. At 100k studies they take a second or two to compute;
 # prepared by the load, even the first request is served from the kept copy. Below
-# PREPARE_FROM_STUDIES studies they compute in well under half a second on request, and preparing
+# PREPARE_FROM_STUDIES studies they compute in under half a second on request, and preparing
 # them would only add to every small import.
 PREPARED = ("evidence_matrix", "convergence")
 PREPARE_FROM_STUDIES = 20_000
