@@ -48,14 +48,6 @@ class Context:
         return self.session().get_bind()
 
 
-def prepare_reports(engine: Any) -> bool:
-    """After a load into a large database: keep the default cross-tab reports, so that even
-    their first request is served from a copy."""
-    from exodb.reportcache import prepare
-
-    return prepare(engine)
-
-
 def _user_errors(func: Callable) -> Callable:
     """Turn the errors a user can cause into one clear line on stderr and exit status 1."""
 
@@ -278,7 +270,6 @@ def seed(ctx: Context, folder: str | None, replace_imports: bool) -> None:
     counts = load_folder(
         engine, Path(folder) if folder else seeds_dir(), replace_imports=replace_imports
     )
-    prepare_reports(engine)
     click.echo(f"exodb: loaded {sum(counts.values())} rows into {len(counts)} tables")
 
 
@@ -798,7 +789,6 @@ def import_command(ctx: Context, path: str, max_file_size: int) -> None:
         )
     finally:
         progress.close()
-    prepare_reports(ctx.engine())
     click.echo(f"exodb: imported {records_in(counts)} records from {path}")
 
 
@@ -862,15 +852,14 @@ def export_csv(ctx: Context, folder: str) -> None:
 @pass_context
 @_user_errors
 def reindex_command(ctx: Context) -> None:
-    """Rebuild the search index and drop kept reports, after rows were changed with other tools.
+    """Rebuild the search index and renew kept reports, after rows were changed with other tools.
 
     exodb's own loads do this in the same transaction as their writes.
     """
     from exodb.loader import reindex
 
     documents = reindex(ctx.engine())
-    kept = "renewed" if prepare_reports(ctx.engine()) else "dropped"
-    click.echo(f"exodb: search index rebuilt ({documents} documents); kept reports {kept}")
+    click.echo(f"exodb: search index rebuilt ({documents} documents); kept reports renewed")
 
 
 @main.command("backup")

@@ -39,7 +39,7 @@ def init_database(
     Safe to run again: an up-to-date, seeded database is left as it is. ``seed=False`` creates
     the schema only.
     """
-    from exodb import loader, migrations, reportcache
+    from exodb import loader, migrations
     from exodb.resources import seeds_dir
 
     migrations.upgrade(engine)
@@ -49,7 +49,6 @@ def init_database(
         counts = loader.load_folder(engine, seeds or seeds_dir())
         rows = sum(counts.values())
         seeded = True
-        reportcache.prepare(engine)
     return InitReport(
         url=engine.url.render_as_string(hide_password=True),
         revision=migrations.head_revision(),

@@ -907,7 +907,15 @@ def reindex(engine: Engine) -> int:
     with engine.begin() as connection:
         documents = rebuild_index(connection)
         _advance_generation(connection, data_generation(connection))
+    _prepare_reports(engine)
     return documents
+
+
+def _prepare_reports(engine: Engine) -> None:
+    """After a load has committed: keep the default cross-tab reports of a large database."""
+    from exodb.reportcache import prepare
+
+    prepare(engine)
 
 
 def load_folder(engine: Engine, folder: Path, *, replace_imports: bool = False) -> dict[str, int]:
@@ -915,7 +923,8 @@ def load_folder(engine: Engine, folder: Path, *, replace_imports: bool = False) 
 
     Returns the number of rows written per table. Raises :class:`SeedError` (and writes
     nothing) when any file has a problem, and :class:`ImportsPresent` when the database holds
-    imported records, unless ``replace_imports``.
+    imported records, unless ``replace_imports``. Afterwards, a large database gets its default
+    cross-tab reports kept (:func:`exodb.reportcache.prepare`).
     """
     from exodb.search import rebuild_index
 
@@ -938,6 +947,7 @@ def load_folder(engine: Engine, folder: Path, *, replace_imports: bool = False) 
         counts["search_document"] = rebuild_index(connection)
         _advance_generation(connection, generation)
         _reset_sequences(connection)
+    _prepare_reports(engine)
     return counts
 
 
@@ -984,7 +994,8 @@ def import_path(
 
     New vocabulary (a molecule, a source) may come in the same import as the rows that use it.
     Everything is checked first, against the files and the database; any problem raises
-    :class:`SeedError` and nothing is written. The write is one transaction.
+    :class:`SeedError` and nothing is written. The write is one transaction; after it, a large
+    database gets its default cross-tab reports kept (:func:`exodb.reportcache.prepare`).
     """
     from exodb.search import rebuild_index
 
@@ -1007,4 +1018,5 @@ def import_path(
         counts["search_document"] = rebuild_index(connection)
         _advance_generation(connection, data_generation(connection))
         _reset_sequences(connection)
+    _prepare_reports(engine)
     return counts

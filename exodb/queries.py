@@ -210,8 +210,8 @@ def _unknown(session: Session, names: Table, owner: Any, kind: str, text: str) -
 
 def _resolve(session: Session, names: Table, owner: Any, kind: str, text: str) -> list[int]:
     """Ids of the ``owner`` rows that ``text`` names; on no match, suggest the closest keys."""
-    owner_col = names.c[f"{owner.__tablename__}_id"]
-    ids = session.scalars(select(owner_col).where(names.c.folded == fold(text))).all()
+    roots = _name_roots(names, owner.__table__)
+    ids = session.scalars(roots, {"folded": fold(text)}).all()
     if ids:
         return list(ids)
     raise _unknown(session, names, owner, kind, text)
