@@ -19,7 +19,7 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def _configure_and_run(connection) -> None:
+def _configure_and_run(connection, per_revision: bool = True) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -27,6 +27,11 @@ def _configure_and_run(connection) -> None:
         render_as_batch=True,
         compare_type=True,
         include_object=include_object_for(connection.dialect.name),
+        # Both backends roll DDL back with the transaction (exodb's SQLite connections leave
+        # transactions to SQLAlchemy, so DDL runs inside them). Each revision and its stamp
+        # commit together, so an interruption never leaves half a revision behind.
+        transactional_ddl=True,
+        transaction_per_migration=per_revision,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -48,7 +53,7 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
-        _configure_and_run(connection)
+        _configure_and_run(connection, config.attributes.get("per_revision", False))
         return
     engine = make_engine(context.get_x_argument(as_dictionary=True).get("db"))
     with engine.connect() as connection:

@@ -48,6 +48,28 @@ class Context:
         return self.session().get_bind()
 
 
+# A listing of problems stops here, as a compiler's does; the count of the rest follows.
+MAX_PROBLEMS_SHOWN = 50
+
+
+def _report_problems(problems: Sequence[Any]) -> None:
+    for problem in problems[:MAX_PROBLEMS_SHOWN]:
+        click.echo(str(problem), err=True)
+    hidden = len(problems) - MAX_PROBLEMS_SHOWN
+    if hidden > 0:
+        click.echo(f"... and {hidden:,} more", err=True)
+    from exodb.importlog import ALREADY_PRESENT
+
+    present = sum(1 for p in problems if p.message.endswith(ALREADY_PRESENT))
+    if present > 1:
+        click.echo(
+            f"exodb: {present:,} rows are already in the database; were these files imported "
+            'before? (`exodb sql "SELECT * FROM import_log"` lists earlier imports)',
+            err=True,
+        )
+    click.echo(f"exodb: {len(problems):,} problem(s) found; nothing was written", err=True)
+
+
 def _user_errors(func: Callable) -> Callable:
     """Turn the errors a user can cause into one clear line on stderr and exit status 1."""
 
@@ -56,6 +78,9 @@ def _user_errors(func: Callable) -> Callable:
         from sqlalchemy.exc import DBAPIError
 
         from exodb.errors import (
+            AlreadyImported,
+            DamagedDatabase,
+            DatabaseBusy,
             ImportsPresent,
             ReadOnlyError,
             SchemaError,
@@ -67,20 +92,65 @@ def _user_errors(func: Callable) -> Callable:
         try:
             return func(*args, **kwargs)
         except SeedError as exc:
-            for problem in exc.problems:
-                click.echo(str(problem), err=True)
-            click.echo(
-                f"exodb: {len(exc.problems)} problem(s) found; nothing was written", err=True
-            )
+            _report_problems(exc.problems)
             sys.exit(1)
-        except (UnknownName, SchemaError, ValueError, ReadOnlyError, ImportsPresent) as exc:
+        except AlreadyImported as exc:  # the database already is as the user wants it
+            click.echo(f"exodb: {exc}")
+            return None
+        except (
+            UnknownName,
+            SchemaError,
+            ValueError,
+            ReadOnlyError,
+            ImportsPresent,
+            DatabaseBusy,
+            DamagedDatabase,
+        ) as exc:
             raise click.ClickException(str(exc)) from None
         except SqlError as exc:
             raise click.ClickException(f"SQL error: {exc}") from None
         except DBAPIError as exc:
-            raise click.ClickException(f"database error: {exc.orig}") from None
+            raise click.ClickException(_database_error(exc)) from None
+        except OSError as exc:
+            raise click.ClickException(_os_error(exc)) from None
 
     return wrapper
+
+
+def _database_error(exc: Any) -> str:
+    from exodb.integrity import damaged_message, is_damage
+
+    message = str(exc.orig).strip()
+    if is_damage(message):
+        obj = click.get_current_context().find_object(Context)
+        return damaged_message(str(_database_path(obj) or "file"), message)
+    if "database or disk is full" in message or "No space left" in message:
+        return f"the disk is full ({message}); nothing was written"
+    return f"database error: {message}"
+
+
+def _os_error(exc: OSError) -> str:
+    """A failed file operation as one line: which file, and the system's reason."""
+    reason = exc.strerror or str(exc)
+    return f"{exc.filename}: {reason}" if exc.filename else reason
+
+
+def _database_path(obj: Context | None) -> Any:
+    from exodb.config import resolve_url, sqlite_path
+
+    try:
+        return sqlite_path(resolve_url(obj.url if obj else None))
+    except ValueError:
+        return None
+
+
+def protected_files() -> list[Any]:
+    """The database of this command and its companion files: no output may overwrite them."""
+    from exodb.safefile import database_files
+
+    context = click.get_current_context(silent=True)
+    obj = context.find_object(Context) if context else None
+    return database_files(_database_path(obj))
 
 
 def output_options(func: Callable) -> Callable:
@@ -121,9 +191,9 @@ def resolve_format(fmt: str | None, output: str | None) -> str:
 def write(text: str, output: str | None) -> None:
     """Print ``text``, or write it to ``output`` and say so on stderr."""
     if output:
-        from pathlib import Path
+        from exodb.safefile import write_text
 
-        Path(output).write_text(text, encoding="utf-8")
+        write_text(output, text, protect=protected_files())
         click.echo(f"exodb: wrote {output}", err=True)
     else:
         click.echo(text, nl=False)
@@ -188,7 +258,9 @@ def study_filter_options(func: Callable) -> Callable:
             help="Only exosome studies, or only the findings proposed for combination.",
         ),
         click.option("--design", type=click.Choice(v.STUDY_DESIGNS)),
-        click.option("--ref", type=int, metavar="N", help="Reference number."),
+        click.option(
+            "--ref", type=click.IntRange(1, 2**63 - 1), metavar="N", help="Reference number."
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -215,6 +287,10 @@ def main(ctx: click.Context, url: str | None) -> None:
       exodb mechanisms
     The default database is built from the bundled seeds the first time it is used.
     """
+    if url is not None and not url.strip():
+        raise click.BadParameter(
+            "is empty; give a database URL or a SQLite file path", param_hint="'--db'"
+        )
     ctx.obj = Context(url)
     ctx.call_on_close(ctx.obj.close)
 
@@ -232,10 +308,9 @@ pass_context = click.make_pass_decorator(Context)
 @_user_errors
 def init(ctx: Context, reseed: bool, no_seed: bool) -> None:
     """Create or upgrade the database schema and load the bundled seeds into an empty database."""
-    from exodb.database import init_database
-    from exodb.db import make_engine
+    from exodb.database import init_url
 
-    report = init_database(make_engine(ctx.url), reseed=reseed, seed=not no_seed)
+    report = init_url(ctx.url, reseed=reseed, seed=not no_seed)
     if report.seeded:
         action = f"loaded {report.rows} rows from seeds"
     elif no_seed:
@@ -629,7 +704,7 @@ def evidence_matrix_command(
         from exodb.figures import FigureUnavailable, heatmap
 
         try:
-            heatmap(matrix, figure)
+            heatmap(matrix, figure, protect=protected_files())
         except FigureUnavailable as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(f"exodb: wrote {figure}", err=True)
@@ -789,6 +864,9 @@ def import_command(ctx: Context, path: str, max_file_size: int) -> None:
         )
     finally:
         progress.close()
+    if not counts:
+        click.echo(f"exodb: {path} holds no records (only header rows); nothing was imported")
+        return
     click.echo(f"exodb: imported {records_in(counts)} records from {path}")
 
 
@@ -828,10 +906,16 @@ def validate_command(ctx: Context, path: str, as_seed: bool, max_file_size: int)
 
 @export.command("csv")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=str))
+@click.option(
+    "--force", is_flag=True, help="Write into a folder that holds other files (never seeds/)."
+)
 @pass_context
 @_user_errors
-def export_csv(ctx: Context, folder: str) -> None:
-    """The whole database in the seeds/ format, one canonical CSV file per table."""
+def export_csv(ctx: Context, folder: str, force: bool) -> None:
+    """The whole database in the seeds/ format, one canonical CSV file per table.
+
+    FOLDER must be new, empty, or an earlier export (marked by its exodb-export.json).
+    """
     from pathlib import Path
 
     from exodb.seedexport import export_folder
@@ -842,7 +926,9 @@ def export_csv(ctx: Context, folder: str) -> None:
 
     progress = Progress("exodb: exporting", len(SEED_FILES))
     try:
-        counts = export_folder(ctx.engine(), Path(folder), progress)
+        counts = export_folder(
+            ctx.engine(), Path(folder), progress, force=force, protect=protected_files()
+        )
     finally:
         progress.close()
     click.echo(f"exodb: wrote {sum(counts.values())} rows in {len(counts)} files to {folder}")

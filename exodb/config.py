@@ -7,13 +7,15 @@ The default file lives in the user's data directory, ``$XDG_DATA_HOME/exodb/exod
 (``~/.local/share/exodb/exodb.sqlite`` when ``XDG_DATA_HOME`` is unset), so every working
 directory sees the same database. ``EXODB_HOME`` overrides the folder.
 
-This module imports nothing heavy: ``exodb --help`` goes through it.
+SQLite file paths become URLs through SQLAlchemy's ``URL.create``, never by pasting text: a
+``#``, ``?`` or ``%41`` in a folder name is part of the name, not URL syntax.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 ENV_URL = "EXODB_URL"
 ENV_HOME = "EXODB_HOME"
@@ -30,8 +32,11 @@ def default_database_path() -> Path:
 
 
 def sqlite_url(path: str | os.PathLike[str]) -> str:
-    """SQLAlchemy URL for a SQLite file."""
-    return f"sqlite:///{Path(path).expanduser().resolve()}"
+    """SQLAlchemy URL for a SQLite file (every character of the path kept as it is)."""
+    from sqlalchemy.engine import URL
+
+    database = str(Path(path).expanduser().resolve())
+    return URL.create("sqlite", database=database).render_as_string()
 
 
 def resolve_url(url: str | None = None) -> str:
@@ -39,6 +44,8 @@ def resolve_url(url: str | None = None) -> str:
 
     A bare file path (no ``://``) is taken as a SQLite file.
     """
+    if url is not None and not str(url).strip():
+        raise ValueError("--db is empty; give a database URL or a SQLite file path")
     chosen = url or os.environ.get(ENV_URL)
     if not chosen:
         return sqlite_url(default_database_path())
@@ -52,11 +59,22 @@ def is_default(url: str | None) -> bool:
     return not (url or os.environ.get(ENV_URL))
 
 
-def sqlite_path(url: str) -> Path | None:
+def sqlite_path(url: Any) -> Path | None:
     """The file behind a SQLite URL, or None for another backend or an in-memory database."""
-    if not url.startswith("sqlite"):
+    if not str(url).startswith("sqlite"):
         return None
-    _, _, rest = url.partition(":///")
-    if not rest or rest.startswith(":memory:"):
+    from sqlalchemy.engine import make_url
+
+    database = make_url(url).database
+    if not database or database.startswith(":memory:") or database.startswith("file:"):
         return None
-    return Path(rest.split("?", 1)[0])
+    return Path(database)
+
+
+def sqlite_uri(path: str | os.PathLike[str], mode: str = "ro") -> str:
+    """A ``file:`` URI for sqlite3.connect(..., uri=True), opening ``path`` in ``mode``.
+
+    The path is percent-encoded (``Path.as_uri``): pasted as it is, a ``#`` would start a URI
+    fragment (the mode is lost and another file is opened) and ``%41`` would become ``A``.
+    """
+    return f"{Path(path).expanduser().resolve().as_uri()}?mode={mode}"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, inspect
 
+from exodb import integrity
 from exodb.config import is_default, resolve_url, sqlite_path
 from exodb.db import make_engine
 from exodb.errors import SchemaError
@@ -57,24 +58,74 @@ def init_database(
     )
 
 
+def build_sqlite_file(path: Path, *, seeds: Path | None = None, seed: bool = True) -> InitReport:
+    """Create a new SQLite database at ``path``: built in a temporary file beside it and renamed
+    into place only when complete, so a kill or a full disk never leaves a half-built database
+    (or a schema-only one that answers every question with nothing) under that name.
+
+    Two processes building the same file at once are fine: the first to finish publishes it,
+    the other's copy is discarded and the published one is used.
+    """
+    from exodb.config import sqlite_url
+    from exodb.safefile import UnsafeTarget, replacing
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with replacing(path, overwrite=False) as temporary:
+            engine = make_engine(sqlite_url(temporary))
+            try:
+                report = init_database(engine, seeds=seeds, seed=seed)
+                with engine.connect() as connection:
+                    # Everything into the main file before the rename: no -wal is left behind.
+                    connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                engine.dispose()
+    except UnsafeTarget:
+        if not path.exists():
+            raise
+        # Another process published the file first; ours was discarded.
+        return InitReport(url=sqlite_url(path), revision="", seeded=False, rows=0)
+    return InitReport(
+        url=sqlite_url(path), revision=report.revision, seeded=report.seeded, rows=report.rows
+    )
+
+
+def init_url(
+    url: str | None, *, reseed: bool = False, seeds: Path | None = None, seed: bool = True
+) -> InitReport:
+    """``exodb init``: a new SQLite file is built whole (:func:`build_sqlite_file`); an existing
+    database is upgraded (each migration whole or not at all) and seeded if empty."""
+    resolved = resolve_url(url)
+    path = sqlite_path(resolved)
+    if path is not None and not path.exists():
+        return build_sqlite_file(path, seeds=seeds, seed=seed)
+    engine = make_engine(resolved)
+    try:
+        return init_database(engine, reseed=reseed, seeds=seeds, seed=seed)
+    finally:
+        engine.dispose()
+
+
 def open_database(url: str | None = None, *, notify: Callable[[str], None] | None = None) -> Engine:
     """An engine on a ready database.
 
     The default SQLite file is built from the bundled seeds the first time it is used (and
-    ``notify`` is told so, in one line). Any other database must already be initialised; if
-    it is missing or behind this version's schema, :class:`exodb.errors.SchemaError` says
-    which command fixes it.
+    ``notify`` is told so, in one line), whole or not at all. Any other database must already
+    be initialised; if it is missing or behind this version's schema,
+    :class:`exodb.errors.SchemaError` says which command fixes it.
     """
     resolved = resolve_url(url)
     path = sqlite_path(resolved)
     if is_default(url) and path is not None and not path.exists():
-        engine = make_engine(resolved)
-        report = init_database(engine)
-        if notify:
+        report = build_sqlite_file(path)
+        if notify and report.seeded:
             notify(f"exodb: created the default database at {path} ({report.rows} rows from seeds)")
-        return engine
+        return make_engine(resolved, create_parent=False)
     if path is not None and not path.exists():
         raise SchemaError(f"no database at {path}; run `exodb --db {path} init` to create it")
+    if path is not None and path.is_dir():
+        raise SchemaError(f"{path} is a folder, not a database file")
     from exodb.revision import ensure_current
 
     engine = make_engine(resolved, create_parent=False)
@@ -85,9 +136,17 @@ def open_database(url: str | None = None, *, notify: Callable[[str], None] | Non
 def backup(url: str | None, target: Path, *, overwrite: bool = False) -> Path:
     """Copy the SQLite database at ``url`` to ``target`` with SQLite's online backup API.
 
-    The copy is consistent even while other connections read (or write) the source.
+    The copy is consistent even while other connections read (or write) the source. It is
+    made in a temporary file beside ``target``, checked with SQLite's full integrity check, and
+    renamed into place only when sound: a damaged source raises :class:`DamagedDatabase` and
+    leaves no file; a kill or a full disk leaves no partial file.
     """
     import sqlite3
+
+    from exodb import integrity
+    from exodb.config import sqlite_uri
+    from exodb.errors import DamagedDatabase
+    from exodb.safefile import database_files, replacing
 
     path = sqlite_path(resolve_url(url))
     if path is None:
@@ -96,15 +155,26 @@ def backup(url: str | None, target: Path, *, overwrite: bool = False) -> Path:
             "`pg_dump --format=custom DBNAME > exodb.dump`)"
         )
     target = Path(target)
-    if target.exists() and not overwrite:
-        raise ValueError(f"{target} exists; choose another name or pass --force")
-    if target.resolve() == path.resolve():
-        raise ValueError("the backup cannot overwrite the database itself")
-    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    destination = sqlite3.connect(target)
-    try:
-        source.backup(destination)
-    finally:
-        destination.close()
-        source.close()
+    with replacing(target, protect=database_files(path), overwrite=overwrite) as temporary:
+        source = sqlite3.connect(sqlite_uri(path, "ro"), uri=True)
+        destination = sqlite3.connect(temporary)
+        try:
+            try:
+                source.backup(destination)
+                found = [row[0] for row in destination.execute("PRAGMA integrity_check(20)")]
+            except sqlite3.DatabaseError as exc:
+                if integrity.is_damage(str(exc)):
+                    raise DamagedDatabase(_no_backup(path, str(exc))) from None
+                raise
+            if found != ["ok"]:
+                raise DamagedDatabase(_no_backup(path, found[0]))
+        finally:
+            destination.close()
+            source.close()
     return target
+
+
+def _no_backup(path: Path, detail: str) -> str:
+    return integrity.damaged_message(str(path), detail).replace(
+        "nothing was written", "no backup was written"
+    )

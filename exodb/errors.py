@@ -52,3 +52,16 @@ class ReadOnlyError(Exception):
 
 class SqlError(Exception):
     """The database rejected the statement; the message is the database's own."""
+
+
+class AlreadyImported(Exception):
+    """Every record of an import is already in the database, from an earlier import of the same
+    files: nothing was written, and nothing needed to be."""
+
+
+class DatabaseBusy(RuntimeError):
+    """Another process held the database's write lock for longer than exodb waits."""
+
+
+class DamagedDatabase(RuntimeError):
+    """The database file fails SQLite's own consistency check, or is not a database at all."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,11 @@ class FigureUnavailable(RuntimeError):
     """matplotlib is not installed."""
 
 
-def heatmap(report: Any, path: str | Path) -> Path:
-    """Draw an evidence-matrix report as a heatmap with each cell's count, to PNG or SVG."""
+def heatmap(report: Any, path: str | Path, *, protect: Iterable[Path] = ()) -> Path:
+    """Draw an evidence-matrix report as a heatmap with each cell's count, to PNG or SVG.
+
+    The file is written atomically, never over a file in ``protect`` (the database).
+    """
     path = Path(path)
     if path.suffix.lower() not in FIGURE_FORMATS:
         raise ValueError(f"the figure must be a .png or .svg file, not '{path.name}'")
@@ -54,7 +58,12 @@ def heatmap(report: Any, path: str | Path) -> Path:
     ax.set_title(report.title)
     fig.colorbar(image, ax=ax, label="studies")
     fig.tight_layout()
+    from exodb.safefile import atomic_output
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    plt.close(fig)
+    try:
+        with atomic_output(path, protect=protect) as handle:
+            fig.savefig(handle, format=path.suffix.lower().lstrip("."))
+    finally:
+        plt.close(fig)
     return path

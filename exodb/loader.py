@@ -12,14 +12,15 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, MetaData, func, insert, select
 
+from exodb import importlog
 from exodb import seedspec as spec
-from exodb.errors import ImportsPresent, Problem, SeedError
+from exodb.db import write_transaction
+from exodb.errors import AlreadyImported, ImportsPresent, Problem, SeedError
 from exodb.mirna import parse as parse_mirna
 from exodb.models import Base
 from exodb.seedread import (  # noqa: F401  (the loader's public names, kept for callers)
@@ -349,17 +350,30 @@ def _metadata() -> MetaData:
 
 
 def _parent_first(rows: list[Row]) -> list[Row]:
-    """Order hierarchy rows so that every parent is inserted before its children."""
+    """Order hierarchy rows so that every parent is inserted before its children.
+
+    Iterative, not recursive: a chain of thousands of levels written child-first must not run
+    out of Python's stack. Cycles were refused by validation.
+    """
     by_key = {r.values["key"]: r for r in rows}
     depth: dict[str, int] = {}
-
-    def level(key: str) -> int:
-        if key not in depth:
+    for row in rows:
+        chain: list[str] = []
+        on_chain: set[str] = set()
+        key = row.values["key"]
+        while key not in depth:
+            chain.append(key)
+            on_chain.add(key)
             parent = by_key[key].values.get("parent")
-            depth[key] = 0 if parent is None or parent not in by_key else level(parent) + 1
-        return depth[key]
-
-    return sorted(rows, key=lambda r: level(r.values["key"]))
+            if parent is None or parent not in by_key or parent in on_chain:
+                depth[key] = 0
+                chain.pop()
+                break
+            key = parent
+        base = depth[key]
+        for offset, child in enumerate(reversed(chain), start=1):
+            depth[child] = base + offset
+    return sorted(rows, key=lambda r: depth[r.values["key"]])
 
 
 def bulk_insert(connection: Connection, table: str, columns: list[str], rows: list[tuple]) -> None:
@@ -561,8 +575,7 @@ def check_folder(folder: Path) -> list[Problem]:
 
 def imports_present(connection: Connection) -> int:
     """How many imports the database has recorded."""
-    table = _metadata().tables["import_log"]
-    return connection.execute(select(func.count()).select_from(table)).scalar_one()
+    return importlog.count(connection)
 
 
 def data_generation(connection: Connection) -> int:
@@ -584,7 +597,7 @@ def reindex(engine: Engine) -> int:
     reports are tied to), for rows changed with other tools. Returns the search documents."""
     from exodb.search import rebuild_index
 
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         documents = rebuild_index(connection)
         _advance_generation(connection, data_generation(connection))
     _prepare_reports(engine)
@@ -612,7 +625,7 @@ def load_folder(engine: Engine, folder: Path, *, replace_imports: bool = False) 
     problems += validate(seeds)
     if problems:
         raise SeedError(problems)
-    with engine.begin() as connection:
+    with write_transaction(engine) as connection:
         imported = imports_present(connection)
         if imported and not replace_imports:
             raise ImportsPresent(
@@ -680,21 +693,28 @@ def import_path(
     from exodb.search import rebuild_index
 
     seeds, problems = read_import(path, max_bytes)
-    with engine.begin() as connection:
-        if not problems:
-            problems += validate(seeds, existing_state(connection, seeds.files))
+    if problems:
+        raise SeedError(problems)
+    rows = sum(len(r) for r in seeds.files.values())
+    if not rows:
+        # Nothing to add: no log entry either, which would make `exodb seed` refuse for nothing.
+        return {}
+    digest = importlog.files_digest(seeds.paths)
+    # The lock comes first: what is already present, and every id written, is read inside it.
+    with write_transaction(engine) as connection:
+        problems = validate(seeds, existing_state(connection, seeds.files))
         if problems:
+            earlier = importlog.earlier_import(connection, digest)
+            if earlier is not None and importlog.is_repeat(problems, rows):
+                raise AlreadyImported(
+                    f"every record of {path} is already in the database: the same files were "
+                    f"imported on {earlier.imported_at:%Y-%m-%d %H:%M} UTC (import "
+                    f"{earlier.number}, {earlier.rows} records); nothing was written"
+                )
             raise SeedError(problems)
         counts = _write_or_explain(connection, seeds, str(path), progress)
-        log = _metadata().tables["import_log"]
-        connection.execute(
-            insert(log).values(
-                imported_at=datetime.now(UTC),
-                source=str(Path(path).resolve()),
-                files=";".join(spec.BY_NAME[name].filename for name in seeds.files),
-                rows=records_in(counts),
-            )
-        )
+        files = [spec.BY_NAME[name].filename for name in seeds.files]
+        importlog.record(connection, Path(path), files, records_in(counts), digest)
         counts["search_document"] = rebuild_index(connection)
         _advance_generation(connection, data_generation(connection))
         _reset_sequences(connection)

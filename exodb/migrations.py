@@ -34,12 +34,17 @@ def include_object_for(dialect: str) -> Callable[..., bool]:
     return include_object
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
-    """An Alembic config pointing at the bundled migrations, optionally bound to a connection."""
+def alembic_config(connection: Connection | None = None, *, per_revision: bool = False) -> Config:
+    """An Alembic config pointing at the bundled migrations, optionally bound to a connection.
+
+    With ``per_revision``, env.py commits each revision (and its stamp) in a transaction of its
+    own; otherwise the caller's open transaction holds the whole migration.
+    """
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))
     if connection is not None:
         cfg.attributes["connection"] = connection
+        cfg.attributes["per_revision"] = per_revision
     return cfg
 
 
@@ -57,35 +62,115 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def _run(engine: Engine, action, revision: str) -> None:
+# The revision that creates import_log, the record that protects imported rows from `exodb seed`.
+IMPORT_LOG_REVISION = "0003"
+# The revision that creates the search index; an upgrade from below it must fill the index.
+SEARCH_REVISION = "0002"
+# PostgreSQL: upgrades and downgrades of one database run one at a time (a session lock held
+# across their per-revision transactions).
+MIGRATION_LOCK_KEY = 0x6578_6F64_625F_6D67  # "exodb_mg"
+
+
+class ImportLogWouldBeLost(SchemaError):
+    """A downgrade below the import log's revision would forget the database's imports."""
+
+
+def _revision_number(revision: str | None) -> int:
+    return int(revision) if revision and revision.isdigit() else 0
+
+
+def _refuse_losing_imports(connection: Connection, target: str) -> None:
+    """Refuse a downgrade that would drop a non-empty import log.
+
+    Dropping it would let `exodb seed` delete imported records without asking; the log must
+    live through every way down and up, so the way down stops here instead.
+    """
+    if target != "base" and _revision_number(target) >= int(IMPORT_LOG_REVISION):
+        return
+    if not connection.dialect.has_table(connection, "import_log"):
+        return
+    imports = table_count(connection, "import_log")
+    if imports:
+        raise ImportLogWouldBeLost(
+            f"downgrading to {target} would drop the log of {imports} import(s), and with it the "
+            "protection of the imported records; keep them with `exodb export csv DIR`, then "
+            "empty the log (DELETE FROM import_log) if you really mean to downgrade"
+        )
+
+
+def _run(engine: Engine, action, revision: str, downgrading: bool = False) -> None:
+    """Migrate so that no interruption leaves half a schema.
+
+    SQLite: the whole migration is one ``BEGIN IMMEDIATE`` transaction (DDL is transactional
+    there, and holding the write lock from the first read keeps a second migration or a load
+    from interleaving); a kill or a full disk rolls it all back. PostgreSQL: one transaction per
+    revision, each with its revision stamp, under a session lock that keeps concurrent
+    migrations of the same database in turn.
+    """
+    from exodb.db import driver_execute
+
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
             # Write-ahead logging lets readers go on while an import writes, and they never see
             # half of it. The setting is stored in the file, so it holds for every later use.
-            connection.exec_driver_sql("PRAGMA journal_mode=WAL")
-            # Batch mode rebuilds tables by copy-and-rename, which foreign keys would block;
-            # the pragma only takes effect outside a transaction, so set it first.
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        action(alembic_config(connection), revision)
-        if sqlite:
-            problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-            if problems:
-                connection.rollback()
-                raise SchemaError(f"migration left dangling foreign keys: {problems[:5]}")
-        connection.commit()
-        if sqlite:
-            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            # Batch mode rebuilds tables by copy-and-rename, which foreign keys would block.
+            # Both pragmas take effect only outside a transaction, so they go first.
+            driver_execute(connection, "PRAGMA journal_mode=WAL")
+            driver_execute(connection, "PRAGMA foreign_keys=OFF")
+            connection.execution_options(exodb_sqlite_begin="IMMEDIATE")
+        else:
+            connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
+            connection.commit()
+        try:
+            started_at = MigrationContext.configure(connection).get_current_revision()
+            if downgrading:
+                _refuse_losing_imports(connection, revision)
+            if not sqlite:
+                connection.commit()
+            action(alembic_config(connection, per_revision=not sqlite), revision)
+            if sqlite:
+                problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if problems:
+                    raise SchemaError(f"migration left dangling foreign keys: {problems[:5]}")
+            if not downgrading and _revision_number(started_at) < int(SEARCH_REVISION):
+                _fill_search_index(connection)
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+        finally:
+            if sqlite:
+                driver_execute(connection, "PRAGMA foreign_keys=ON")
+            else:
+                connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_KEY})
+                connection.commit()
+
+
+def _fill_search_index(connection: Connection) -> None:
+    """An upgrade that created the search index over existing data fills it (and renews the data
+    generation that kept reports are tied to), in the upgrade's own transaction on SQLite."""
+    if not table_count(connection, "reference"):
+        return
+    from exodb.loader import _advance_generation, data_generation
+    from exodb.search import rebuild_index
+
+    rebuild_index(connection)
+    _advance_generation(connection, data_generation(connection))
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Migrate the database up to ``revision`` (default: the newest)."""
+    """Migrate the database up to ``revision`` (default: the newest), whole or not at all."""
     _run(engine, command.upgrade, revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
-    """Migrate the database down to ``revision`` (``base`` removes every exodb table)."""
-    _run(engine, command.downgrade, revision)
+    """Migrate the database down to ``revision`` (``base`` removes every exodb table).
+
+    Refused (:class:`ImportLogWouldBeLost`, nothing changed) while the database holds imports
+    and ``revision`` lies below the import log's own revision.
+    """
+    _run(engine, command.downgrade, revision, downgrading=True)
 
 
 def ensure_current(engine: Engine, url_hint: str = "") -> None:

@@ -772,6 +772,7 @@ class ImportLog(Base):
     source: Mapped[str] = mapped_column(Text)
     files: Mapped[str] = mapped_column(Text)
     rows: Mapped[int]
+    digest: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class DataVersion(Base):
@@ -926,6 +927,7 @@ _SPECIFIC = {
     "import_log.source": "The file or folder imported.",
     "import_log.files": "The seed files it contained, ';'-separated.",
     "import_log.rows": "Rows it added.",
+    "import_log.digest": "SHA-256 over the names and bytes of the files imported, in seed order.",
     "data_version.id": "Always 1: the table has one row.",
     "data_version.generation": "Increased by one in every load's transaction.",
     "report_cache.digest": "SHA-256 of the report's name, options and exodb version.",

@@ -14,11 +14,23 @@ from __future__ import annotations
 import difflib
 import functools
 import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, Table, bindparam, case, func, select, true
+from sqlalchemy import (
+    BigInteger,
+    BindParameter,
+    Select,
+    Table,
+    bindparam,
+    case,
+    func,
+    literal,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session, aliased, selectinload
 from sqlalchemy.sql import visitors
 
@@ -759,7 +771,8 @@ def studies(session: Session, **filters: Any) -> list[StudyRow]:
     - ``exosome_based``: False keeps the non-exosome findings the review proposes to combine.
     - ``design``: in_vivo, in_vitro, clinical, mixed, not_stated. ``ref``: a reference number.
 
-    Unknown names raise :class:`UnknownName` with the closest known names.
+    Unknown names raise :class:`UnknownName` with the closest known names; a ``ref`` outside
+    1 to 2**63 - 1, or a NUL character in any text, raises :class:`ValueError`.
 
     >>> [s.ref for s in studies(session, cargo="miR-21")]               # doctest: +SKIP
     [54, 129]
@@ -785,6 +798,30 @@ STUDY_FILTERS = (
 )
 
 
+# Reference numbers are positive and, like every integer SQLite stores, fit in 64 bits.
+MAX_REFERENCE_NUMBER = 2**63 - 1
+
+
+def _check_text(name: str, value: str | None) -> None:
+    """Refuse a NUL character: SQLite's LIKE and string functions stop at one (so a search would
+    quietly match on the text before it), and PostgreSQL's text cannot hold one at all."""
+    if isinstance(value, str) and "\0" in value:
+        raise ValueError(f"{name} must not contain a NUL character")
+
+
+def _is_reference_number(number: Any) -> Any:
+    """``Reference.number == number``, the number bound as a BIGINT: PostgreSQL's column is a
+    32-bit INTEGER, and a larger number cast to it would be an error instead of no match."""
+    return Reference.number == literal(number, BigInteger)
+
+
+def _check_reference_number(ref: Any) -> None:
+    if isinstance(ref, int) and not 1 <= ref <= MAX_REFERENCE_NUMBER:
+        raise ValueError(
+            f"ref must be a reference number from 1 to {MAX_REFERENCE_NUMBER}, got {ref}"
+        )
+
+
 def study_ids(
     session: Session,
     *,
@@ -807,6 +844,22 @@ def study_ids(
 
     The filters are those of :func:`studies`; reports use this to honour the same filters.
     """
+    for name, value in (
+        ("cell_source", cell_source),
+        ("cargo", cargo),
+        ("target", target),
+        ("pathway", pathway),
+        ("mechanism", mechanism),
+        ("species", species),
+        ("route", route),
+        ("material", material),
+        ("modification", modification),
+        ("has_outcome", has_outcome),
+        ("design", design),
+    ):
+        _check_text(name, value)
+    if ref is not None:
+        _check_reference_number(ref)
     stmt = select(Study.id)
 
     def having(link: Any, condition: Any) -> None:
@@ -856,7 +909,7 @@ def study_ids(
             raise ValueError(f"design must be one of {', '.join(v.STUDY_DESIGNS)}")
         stmt = stmt.where(Study.design == design)
     if ref is not None:
-        stmt = stmt.where(Study.reference.has(Reference.number == ref))
+        stmt = stmt.where(Study.reference.has(_is_reference_number(ref)))
     return stmt
 
 
@@ -1057,22 +1110,33 @@ def _lineage(source: CellSource | None) -> list[str]:
     return keys
 
 
+# Only ASCII digits make a reference number: str.isdigit() and int() also take "١٢٣" or "²".
+_REFERENCE_NUMBER = re.compile(r"[0-9]+")
+
+
 def study_details(session: Session, key_or_ref: str) -> list[StudyDetail]:
     """Everything about one study (by key), or about each study under a reference number.
 
-    Curation notes about the study, or about its reference, come with it.
+    ``key_or_ref`` is a reference number when it is ASCII digits only; a number beyond any
+    reference number (2**63 - 1) is an unknown study like any other. Curation notes about the
+    study, or about its reference, come with it.
     """
     text = key_or_ref.strip()
+    if "\0" in text:
+        raise ValueError("a study key or reference number must not contain a NUL character")
     stmt = select(Study).options(
         selectinload(Study.interactions),
         selectinload(Study.outcomes).selectinload(Outcome.species),
         selectinload(Study.modifications).selectinload(StudyModification.molecule),
     )
-    if text.isdigit():
-        stmt = stmt.join(Study.reference).where(Reference.number == int(text))
+    found: list[Study] = []
+    if _REFERENCE_NUMBER.fullmatch(text):
+        number = int(text)
+        if number <= MAX_REFERENCE_NUMBER:
+            stmt = stmt.join(Study.reference).where(_is_reference_number(number))
+            found = list(session.scalars(stmt.order_by(Study.key)))
     else:
-        stmt = stmt.where(Study.key == text)
-    found = list(session.scalars(stmt.order_by(Study.key)))
+        found = list(session.scalars(stmt.where(Study.key == text).order_by(Study.key)))
     if not found:
         keys = session.scalars(select(Study.key)).all()
         raise UnknownName("study", text, difflib.get_close_matches(text, keys, n=3, cutoff=0.5))

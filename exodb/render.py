@@ -3,14 +3,25 @@
 Rows are dataclasses or mappings. JSON keeps every field with its type (lists stay lists);
 the tabular formats show the chosen columns, with lists joined by ", " (";" in CSV, so a cell
 round-trips into the seed format's list convention).
+
+Bytes (a BLOB or bytea from ``exodb sql``) are written as lowercase hex in every format: the
+JSON string ``"00ff"``, and the same ``00ff`` in tables and CSV. JSON is always standard JSON:
+a float that is not finite is written as the string ``"Infinity"``, ``"-Infinity"`` or
+``"NaN"`` (the tabular formats show Python's ``inf``, ``-inf``, ``nan``). The other values a
+server database returns to ``exodb sql`` become JSON too: a decimal (PostgreSQL's numeric) a
+number (whole ones exactly, others as a double), a date or time its ISO 8601 text, anything
+else (an interval, a UUID) the text the tables show.
 """
 
 from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime
+import decimal
 import io
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -28,9 +39,14 @@ def as_dict(row: Any) -> dict[str, Any]:
     raise TypeError(f"cannot render {type(row).__name__}")
 
 
+_BYTES = (bytes, bytearray, memoryview)
+
+
 def _cell(value: Any, joiner: str) -> Any:
     if value is None:
         return ""
+    if isinstance(value, _BYTES):
+        return bytes(value).hex()
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
@@ -45,7 +61,44 @@ def _cell(value: Any, joiner: str) -> Any:
 def _json_default(value: Any) -> Any:
     if hasattr(value, "as_json"):
         return value.as_json()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+    if isinstance(value, _BYTES):
+        return bytes(value).hex()
+    if isinstance(value, decimal.Decimal):
+        if not value.is_finite():
+            return "NaN" if value.is_nan() else _NOT_FINITE[float(value)]
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) or isinstance(value, Mapping | set | frozenset):
+        raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+    return str(value)
+
+
+_NOT_FINITE = {math.inf: "Infinity", -math.inf: "-Infinity"}
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every float that is not finite replaced by its name, as a string."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return _NOT_FINITE.get(value, "NaN")
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    if hasattr(value, "as_json"):
+        return _finite(value.as_json())
+    return value
+
+
+def _to_json(payload: Any) -> str:
+    """``payload`` as indented standard JSON (see the module docstring for bytes and
+    infinities)."""
+    options: dict[str, Any] = {"ensure_ascii": False, "indent": 2, "default": _json_default}
+    try:
+        # The common case costs one pass; only a payload with an infinity takes the second.
+        return json.dumps(payload, allow_nan=False, **options) + "\n"
+    except ValueError:
+        return json.dumps(_finite(payload), allow_nan=False, **options) + "\n"
 
 
 def render(
@@ -62,7 +115,7 @@ def render(
         raise ValueError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
     dicts = [as_dict(r) for r in rows]
     if fmt == "json":
-        return json.dumps(dicts, ensure_ascii=False, indent=2, default=_json_default) + "\n"
+        return _to_json(dicts)
     if columns is None:
         columns = list(dicts[0]) if dicts else []
     columns = list(columns)
@@ -177,7 +230,7 @@ def study_card(detail: Any, fmt: str = "table") -> str:
     """One study as a citation-ready card: plain text, Markdown, or JSON (every field)."""
     d = as_dict(detail)
     if fmt == "json":
-        return json.dumps(d, ensure_ascii=False, indent=2) + "\n"
+        return _to_json(d)
     bullet = "- " if fmt == "markdown" else "  - "
     ref = f"reference {d['ref']}" if d["ref"] is not None else "no reference number"
     title = f"{d['key']} ({ref}{', ' + d['first_author'] + ' et al.' if d['first_author'] else ''})"
@@ -239,7 +292,7 @@ def render_report(report: Any, fmt: str = "table") -> str:
             for r in reports
         ]
         body = payload if isinstance(report, list) else payload[0]
-        return json.dumps(body, ensure_ascii=False, indent=2, default=_json_default) + "\n"
+        return _to_json(body)
     return "\n".join(_one_report(r, fmt) for r in reports)
 
 

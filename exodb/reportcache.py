@@ -71,7 +71,7 @@ def _keep(session: Session, row: dict[str, Any]) -> None:
     from sqlalchemy import delete, insert
     from sqlalchemy.exc import DBAPIError
 
-    from exodb.db import BUSY_TIMEOUT_SECONDS
+    from exodb.db import busy_timeout
 
     engine = session.get_bind()
     sqlite = engine.dialect.name == "sqlite"
@@ -91,7 +91,7 @@ def _keep(session: Session, row: dict[str, Any]) -> None:
             connection.rollback()
         finally:
             if sqlite:  # the pool hands this connection out again, with its usual patience
-                connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
+                connection.exec_driver_sql(f"PRAGMA busy_timeout={int(busy_timeout() * 1000)}")
                 connection.commit()
 
 

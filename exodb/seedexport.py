@@ -6,6 +6,7 @@ after an import gives files that rebuild the same database, user records include
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -87,17 +88,78 @@ def database_rows(
         yield row
 
 
-def export_folder(engine: Engine, folder: Path, progress: Any = None) -> dict[str, int]:
-    """Write every seed file of the database into ``folder``; returns rows per file."""
+# Written last into every export folder: it marks the folder as exodb's, so a later export may
+# replace the files in it, and records what each file held.
+MANIFEST = "exodb-export.json"
+
+
+def _check_folder(folder: Path, force: bool, protect: list[Path]) -> None:
+    """Refuse to export where it would overwrite what is not a previous exodb export."""
+    from exodb.resources import seeds_dir
+
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"cannot export into {folder}: it is not a folder")
+    if os.path.realpath(folder) == os.path.realpath(seeds_dir()):
+        raise ValueError(
+            f"refusing to export into {folder}: it is the bundled seeds folder, and imported "
+            "records written there would be loaded as curated ones; choose another folder"
+        )
+    if not folder.is_dir() or force:
+        return
+    entries = sorted(entry.name for entry in folder.iterdir())
+    if not entries:
+        return
+    ours = {seed.filename for seed in spec.SEED_FILES} | {MANIFEST}
+    foreign = [name for name in entries if name not in ours]
+    if MANIFEST not in entries or foreign:
+        shown = ", ".join(foreign[:5]) or ", ".join(entries[:5])
+        raise ValueError(
+            f"refusing to export into {folder}: it is not empty and not an earlier exodb export "
+            f"(it holds {shown}{', ...' if len(foreign or entries) > 5 else ''}); choose an empty "
+            "or new folder, or pass --force to write the seed files among what is there"
+        )
+
+
+def export_folder(
+    engine: Engine,
+    folder: Path,
+    progress: Any = None,
+    *,
+    force: bool = False,
+    protect: list[Path] | None = None,
+) -> dict[str, int]:
+    """Write every seed file of the database into ``folder``; returns rows per file.
+
+    ``folder`` must be new, empty or an earlier export (unless ``force``), and never the bundled
+    seeds. All files come from one read transaction (one state of the data); each is written
+    atomically, and the manifest last.
+    """
+    import hashlib
+    import json
+
+    from exodb import __version__
+    from exodb.safefile import write_text
+
     folder = Path(folder)
+    protect = protect or []
+    _check_folder(folder, force, protect)
     folder.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
+    digests: dict[str, str] = {}
     with engine.connect() as connection:
         keys = _key_maps(connection)
         for seed in spec.SEED_FILES:
             rows = list(database_rows(connection, seed, keys))
-            (folder / seed.filename).write_text(canonical_rows(seed, rows), encoding="utf-8")
+            text = canonical_rows(seed, rows)
+            write_text(folder / seed.filename, text, protect=protect)
             counts[seed.filename] = len(rows)
+            digests[seed.filename] = hashlib.sha256(text.encode("utf-8")).hexdigest()
             if progress:
                 progress(f"wrote {seed.filename}")
+    manifest = {
+        "format": "exodb seed files",
+        "exodb_version": __version__,
+        "files": {name: {"rows": counts[name], "sha256": digests[name]} for name in counts},
+    }
+    write_text(folder / MANIFEST, json.dumps(manifest, indent=2) + "\n", protect=protect)
     return counts

@@ -8,12 +8,14 @@ write other files; pragmas that change settings). PostgreSQL: the statement runs
 
 from __future__ import annotations
 
+import math
 import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from exodb.config import sqlite_uri
 from exodb.errors import ReadOnlyError, SqlError
 
 # Pragmas that only read; any other pragma, or any pragma given a value, is refused. The table
@@ -61,15 +63,30 @@ class SqlResult:
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
 
 
+# The integers SQLite stores (and PostgreSQL's bigint): signed 64 bits.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+_QUOTE_IT = "quote it in SQL as text if you meant a string"
+
+
 def parse_param(text: str) -> tuple[str, Any]:
-    """``name=value`` -> (name, value); whole numbers and decimals become numbers."""
+    """``name=value`` -> (name, value); whole numbers and decimals become numbers.
+
+    Only ASCII digits make a number ("١٢٣" stays text). A whole number beyond 64 bits, or a
+    decimal beyond a double, raises ValueError: no database column could hold it.
+    """
     name, sep, value = text.partition("=")
     if not sep or not re.fullmatch(r"[A-Za-z_]\w*", name):
         raise ValueError(f"--param expects name=value, got '{text}'")
-    if re.fullmatch(r"[+-]?\d+", value):
-        return name, int(value)
-    if re.fullmatch(r"[+-]?(\d+\.\d*|\.\d+)([eE][+-]?\d+)?", value):
-        return name, float(value)
+    if re.fullmatch(r"[+-]?[0-9]+", value):
+        number = int(value)
+        if not INT64_MIN <= number <= INT64_MAX:
+            raise ValueError(f"--param {name}: {value} does not fit a 64-bit integer; {_QUOTE_IT}")
+        return name, number
+    if re.fullmatch(r"[+-]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", value):
+        decimal = float(value)
+        if math.isinf(decimal):
+            raise ValueError(f"--param {name}: {value} does not fit a 64-bit float; {_QUOTE_IT}")
+        return name, decimal
     return name, value
 
 
@@ -87,6 +104,10 @@ def run_sqlite(path: Path, sql: str, params: dict[str, Any] | None = None) -> Sq
     """Run one statement on the SQLite file at ``path``, read-only."""
     if not path.exists():
         raise SqlError(f"no database at {path}")
+    for name, value in (params or {}).items():
+        # sqlite3 would raise OverflowError from deep inside the call.
+        if isinstance(value, int) and not INT64_MIN <= value <= INT64_MAX:
+            raise ValueError(f"parameter {name}: {value} does not fit a 64-bit integer")
     refused: list[str] = []
 
     def authorize(action: int, arg1: str | None, arg2: str | None, *_: Any) -> int:
@@ -104,7 +125,7 @@ def run_sqlite(path: Path, sql: str, params: dict[str, Any] | None = None) -> Sq
                 return sqlite3.SQLITE_DENY
         return sqlite3.SQLITE_OK
 
-    uri = f"file:{path.resolve()}?mode=ro"
+    uri = sqlite_uri(path, "ro")
     connection = sqlite3.connect(uri, uri=True, isolation_level=None)
     try:
         connection.execute("PRAGMA query_only = ON")

@@ -48,4 +48,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # The log is what stops `exodb seed` from deleting imported records; dropping a log that
+    # has entries would remove that protection silently, so the downgrade stops instead.
+    imports = op.get_bind().execute(sa.text("SELECT count(*) FROM import_log")).scalar_one()
+    if imports:
+        raise RuntimeError(
+            f"import_log records {imports} import(s); downgrading below 0003 would drop it and "
+            "let `exodb seed` delete the imported records. Keep them with `exodb export csv "
+            "DIR`, then empty the log (DELETE FROM import_log) to downgrade anyway."
+        )
     op.drop_table("import_log")

@@ -1,0 +1,40 @@
+"""Is the database file sound? SQLite's own consistency check, asked before a load writes.
+
+A damaged file can still accept writes to its healthy pages: an import would "succeed" and a
+backup would copy the damage, both saying all was well. Loads and backups ask SQLite first, and
+a damaged file is reported with what to do, not written to.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+
+# Words in SQLite's own errors that mean the file itself is damaged (not the statement).
+_DAMAGE_WORDS = ("malformed", "not a database", "file is encrypted", "disk i/o error")
+
+
+def problems(connection: Connection, *, full: bool = False) -> list[str]:
+    """What SQLite's check finds wrong (empty when the file is sound); [] on other backends.
+
+    ``quick_check`` verifies every page and record in linear time; ``integrity_check``
+    (``full``) also compares every index with its table.
+    """
+    if connection.dialect.name != "sqlite":
+        return []
+    pragma = "integrity_check" if full else "quick_check"
+    found = [row[0] for row in connection.exec_driver_sql(f"PRAGMA {pragma}(20)")]
+    return [] if found == ["ok"] else found
+
+
+def damaged_message(where: str, detail: str) -> str:
+    """The one message for a damaged database file: what SQLite said, and what to do."""
+    return (
+        f"the database {where} is damaged ({detail}); nothing was written. Check it with "
+        f"`sqlite3 '{where}' 'PRAGMA integrity_check'` and restore your latest backup"
+    )
+
+
+def is_damage(message: str) -> bool:
+    """True when a database error message says the file itself is damaged."""
+    lowered = message.lower()
+    return any(word in lowered for word in _DAMAGE_WORDS)

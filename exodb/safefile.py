@@ -1,0 +1,170 @@
+"""Write files so that nothing is ever half-written, and never over the database.
+
+Every file exodb writes (``-o``, ``export csv``, ``backup``, figures) goes through here:
+
+- The bytes go to a temporary file in the target's own folder, are flushed to disk, and the
+  temporary file is renamed over the target only when complete. A kill or a full disk leaves
+  the old file (or no file), never a truncated or empty one.
+- A target that is the database itself, or its ``-wal``, ``-shm`` or ``-journal`` file (by path,
+  through a symlink, or as a hard link to the same inode) is refused: writing CSV there would
+  destroy the user's evidence.
+- A target that exists and is not a regular file (``/dev/null``, ``/dev/stdout``, a FIFO) is
+  written to directly, as a user who names it means; renaming over it would replace the device.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+# The files SQLite keeps beside a database; each one is part of the database's state.
+SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
+
+
+class UnsafeTarget(ValueError):
+    """The target would overwrite the database, or cannot be written as asked."""
+
+
+def database_files(database: Path | None) -> list[Path]:
+    """The database file and the companion files SQLite may keep beside it."""
+    if database is None:
+        return []
+    return [Path(f"{database}{suffix}") for suffix in SQLITE_COMPANIONS]
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def refuse_protected(target: Path, protected: Iterable[Path]) -> None:
+    """Raise :class:`UnsafeTarget` when ``target`` is (or resolves to) a protected file."""
+    target_real = os.path.realpath(target)
+    target_id = _identity(target)
+    for path in protected:
+        same_name = os.path.realpath(path) == target_real
+        same_inode = target_id is not None and _identity(path) == target_id
+        if same_name or same_inode:
+            raise UnsafeTarget(
+                f"refusing to write to {target}: it is the database file {path}; "
+                "choose another file name"
+            )
+
+
+def _new_file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (best effort where folders cannot be opened)."""
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def _check_target(target: Path, protect: Iterable[Path]) -> tuple[Path, os.stat_result | None]:
+    refuse_protected(target, protect)
+    final = Path(os.path.realpath(target))
+    try:
+        return final, os.stat(final)
+    except FileNotFoundError:
+        return final, None
+
+
+@contextlib.contextmanager
+def replacing(
+    target: str | os.PathLike[str], *, protect: Iterable[Path] = (), overwrite: bool = True
+) -> Iterator[Path]:
+    """A temporary path in ``target``'s folder; on success it is flushed and renamed to
+    ``target``, on any exception removed (with any SQLite companions), ``target`` untouched.
+
+    With ``overwrite=False`` an existing target is refused, checked again at the moment of the
+    rename (a hard link fails if another process created the name meanwhile).
+    """
+    target = Path(target)
+    final, info = _check_target(target, protect)
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise UnsafeTarget(f"cannot write to {target}: it is a folder")
+    if info is not None and not overwrite:
+        raise UnsafeTarget(f"{target} exists; choose another name or pass --force")
+    folder = final.parent
+    if not folder.is_dir():
+        raise UnsafeTarget(f"cannot write {target}: the folder {folder} does not exist")
+    descriptor, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=folder)
+    temporary = Path(name)
+    try:
+        mode = stat.S_IMODE(info.st_mode) if info and stat.S_ISREG(info.st_mode) else None
+        os.fchmod(descriptor, mode if mode is not None else _new_file_mode())
+        os.close(descriptor)
+        yield temporary
+        _fsync_file(temporary)
+        if overwrite:
+            os.replace(temporary, final)
+        else:
+            _publish_new(temporary, final, target)
+        fsync_folder(folder)
+    except BaseException:
+        for leftover in database_files(temporary):
+            with contextlib.suppress(OSError):
+                os.unlink(leftover)
+        raise
+
+
+def _fsync_file(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+@contextlib.contextmanager
+def atomic_output(
+    target: str | os.PathLike[str], *, protect: Iterable[Path] = (), overwrite: bool = True
+) -> Iterator[BinaryIO]:
+    """A binary file to write ``target``'s new content into; it replaces ``target`` on success
+    (see :func:`replacing`). An existing device or pipe is written to directly."""
+    final, info = _check_target(Path(target), protect)
+    if info is not None and not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+        with open(final, "wb") as handle:  # /dev/null, /dev/stdout, a pipe: as the user asked
+            yield handle
+        return
+    with (
+        replacing(target, protect=protect, overwrite=overwrite) as temporary,
+        open(temporary, "wb") as handle,
+    ):
+        yield handle
+
+
+def _publish_new(temporary: Path, final: Path, target: Path) -> None:
+    """Rename ``temporary`` to ``final`` only if ``final`` does not exist, atomically where the
+    file system has hard links."""
+    try:
+        os.link(temporary, final)
+    except FileExistsError:
+        raise UnsafeTarget(f"{target} exists; choose another name or pass --force") from None
+    except OSError:  # no hard links here (some network or FAT file systems)
+        if final.exists():
+            raise UnsafeTarget(f"{target} exists; choose another name or pass --force") from None
+        os.replace(temporary, final)
+        return
+    os.unlink(temporary)
+
+
+def write_text(target: str | os.PathLike[str], text: str, *, protect: Iterable[Path] = ()) -> None:
+    """Write ``text`` as UTF-8 to ``target``, atomically (see :func:`atomic_output`)."""
+    with atomic_output(target, protect=protect) as handle:
+        handle.write(text.encode("utf-8"))
