@@ -1,0 +1,325 @@
+"""Every file exodb writes is whole or absent, never the database, and SQLite paths mean what
+they say: faults that used to destroy or misplace a user's evidence, each reproduced."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from exodb import safefile
+from exodb.cli import main
+from exodb.config import sqlite_path, sqlite_url
+from exodb.resources import seeds_dir
+
+from .conftest import dump
+
+pytestmark = pytest.mark.sqlite_only
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def evidence(path: Path) -> list[str]:
+    """The database's content, less the report copies that a report may keep as it runs."""
+    return [line for line in dump(path).splitlines() if "report_cache" not in line]
+
+
+def run(runner, db, *args):
+    result = runner.invoke(main, ["--db", str(db), *args])
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+    return result
+
+
+@pytest.fixture
+def lab(fresh_path, tmp_path) -> Path:
+    """A seeded database under a plain name in a folder of its own."""
+    folder = tmp_path / "lab"
+    folder.mkdir()
+    target = folder / "lab.sqlite"
+    fresh_path.rename(target)
+    return target
+
+
+# --- 1. -o never overwrites the database ------------------------------------------------------
+
+OUTPUT_COMMANDS = [
+    ["sql", "SELECT 1 AS x", "--format", "csv"],
+    ["cell-sources", "--format", "csv"],
+    ["report", "summary", "--format", "markdown"],
+    ["export", "references"],
+    ["show", "46", "--format", "json"],
+]
+
+
+@pytest.mark.parametrize("command", OUTPUT_COMMANDS, ids=lambda c: " ".join(c[:2]))
+@pytest.mark.parametrize("how", ["same path", "symlink", "hard link", "relative"])
+def test_output_onto_the_database_is_refused(runner, lab, command, how, monkeypatch):
+    before = evidence(lab)
+    if how == "same path":
+        target = lab
+    elif how == "symlink":
+        target = lab.parent / "results.csv"
+        target.symlink_to(lab)
+    elif how == "hard link":
+        target = lab.parent / "results.csv"
+        os.link(lab, target)
+    else:
+        monkeypatch.chdir(lab.parent)
+        target = Path("lab.sqlite")
+    result = run(runner, lab, *command, "-o", str(target))
+    assert result.exit_code == 1
+    assert f"refusing to write to {target}: it is the database file" in result.output
+    assert evidence(lab) == before
+
+
+@pytest.mark.parametrize("companion", ["-wal", "-shm", "-journal"])
+def test_output_onto_a_companion_file_is_refused(runner, lab, companion):
+    target = Path(f"{lab}{companion}")
+    result = run(runner, lab, "sql", "SELECT 1 AS x", "--format", "csv", "-o", str(target))
+    assert result.exit_code == 1
+    assert f"it is the database file {target}" in result.output
+
+
+def test_figure_onto_the_database_is_refused(runner, tmp_path, fresh_path):
+    pytest.importorskip("matplotlib")
+    database = tmp_path / "evidence.png"  # a database whose name looks like a figure
+    fresh_path.rename(database)
+    before = evidence(database)
+    result = run(runner, database, "report", "evidence-matrix", "--figure", str(database))
+    assert result.exit_code == 1
+    assert "it is the database file" in result.output
+    assert evidence(database) == before
+
+
+def test_backup_onto_the_database_is_refused(runner, lab):
+    checksum = digest(lab)
+    link = lab.parent / "copy.sqlite"
+    link.symlink_to(lab)
+    for target in (lab, link):
+        result = run(runner, lab, "backup", str(target), "--force")
+        assert result.exit_code == 1
+        assert "it is the database file" in result.output
+    assert digest(lab) == checksum
+
+
+def test_output_replaces_a_file_whole_and_keeps_its_mode(runner, lab, tmp_path):
+    target = tmp_path / "sources.csv"
+    target.write_text("old\n", encoding="utf-8")
+    target.chmod(0o640)
+    result = run(runner, lab, "cell-sources", "-o", str(target))
+    assert result.exit_code == 0
+    assert target.read_text(encoding="utf-8").startswith("key,name,abbreviation")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lab", "sources.csv"]
+
+
+def test_output_to_dev_null_writes_through_the_device(runner, lab):
+    result = run(runner, lab, "cell-sources", "--format", "csv", "-o", "/dev/null")
+    assert result.exit_code == 0
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(runner, lab, tmp_path, monkeypatch):
+    target = tmp_path / "out.md"
+    target.write_text("the earlier report\n", encoding="utf-8")
+
+    def full_disk(_fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(safefile.os, "fsync", full_disk)
+    result = run(runner, lab, "report", "summary", "-o", str(target))
+    assert result.exit_code == 1
+    assert "No space left on device" in result.output
+    assert target.read_text(encoding="utf-8") == "the earlier report\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lab", "out.md"]
+
+
+def test_a_write_into_a_missing_folder_is_one_clear_line(runner, lab, tmp_path):
+    target = tmp_path / "nowhere" / "out.csv"
+    result = run(runner, lab, "cell-sources", "-o", str(target))
+    assert result.exit_code != 0
+    assert not target.parent.exists()
+
+
+def test_backup_into_a_missing_folder_is_one_clear_line(runner, lab, tmp_path):
+    result = run(runner, lab, "backup", str(tmp_path / "nowhere" / "b.sqlite"))
+    assert result.exit_code == 1
+    assert f"the folder {tmp_path / 'nowhere'} does not exist" in result.output
+
+
+def test_backup_refuses_an_existing_file_and_replaces_it_whole_with_force(runner, lab, tmp_path):
+    target = tmp_path / "b.sqlite"
+    target.write_bytes(b"an older backup")
+    result = run(runner, lab, "backup", str(target))
+    assert result.exit_code == 1 and "exists" in result.output
+    assert target.read_bytes() == b"an older backup"
+    assert run(runner, lab, "backup", str(target), "--force").exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.sqlite", "lab"]
+    assert evidence(target) == evidence(lab)
+
+
+# --- 2. paths with URL syntax in them ---------------------------------------------------------
+
+AWKWARD_FOLDERS = ["team#1", "100%41", "why?", "two words", "Zürich-éè", "a#b?c%41 d"]
+
+
+@pytest.mark.parametrize("name", AWKWARD_FOLDERS)
+def test_awkward_paths_open_exactly_that_file(runner, tmp_path, user_files, name):
+    folder = tmp_path / name
+    folder.mkdir()
+    database = folder / "lab.sqlite"
+    assert run(runner, database, "init").exit_code == 0  # a new file, built whole
+    assert database.exists()
+    low = run(runner, database, "cell-sources", "--immunogenicity", "low", "--format", "csv")
+    assert [line.split(",")[0] for line in low.stdout.splitlines()[1:]] == [
+        "uc_msc",
+        "ad_msc",
+        "bmsc",
+        "schwann_cell",
+        "ipsc",
+    ]
+    # The console is still read-only: a lost ?mode=ro would let this through.
+    refused = run(runner, database, "sql", "CREATE TABLE t (x)")
+    assert refused.exit_code == 1 and "read-only" in refused.output
+    count = run(runner, database, "sql", "SELECT count(*) AS n FROM study", "--format", "csv")
+    assert count.stdout == "n\n57\n"
+    imported = run(runner, database, "import", str(user_files))
+    assert imported.exit_code == 0, imported.output
+    hits = run(runner, database, "search", "quokka", "--format", "csv")
+    assert "newman_195" in hits.stdout
+    backup = folder / "backup #2 %41.sqlite"
+    assert run(runner, database, "backup", str(backup)).exit_code == 0
+    assert evidence(backup) == evidence(database)
+    exported = folder / "export %41#"
+    assert run(runner, database, "export", "csv", str(exported)).exit_code == 0
+    assert "newman_195" in (exported / "studies.csv").read_text(encoding="utf-8")
+    # Nothing was created anywhere else: no truncated "team" file, no decoded "100A" folder.
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+    assert sorted(p.name for p in folder.iterdir() if "sqlite-" not in p.name) == [
+        "backup #2 %41.sqlite",
+        "export %41#",
+        "lab.sqlite",
+    ]
+
+
+def test_sqlite_urls_round_trip_every_character(tmp_path):
+    for name in AWKWARD_FOLDERS:
+        path = (tmp_path / name / "x.sqlite").resolve()
+        assert sqlite_path(sqlite_url(path)) == path
+
+
+def test_an_empty_db_option_is_refused(runner):
+    result = runner.invoke(main, ["--db", "", "cell-sources"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--db': is empty; give a database URL or a SQLite file path" in (
+        result.output
+    )
+
+
+@pytest.fixture
+def user_files(tmp_path) -> Path:
+    from .test_import import USER_FILES
+
+    folder = tmp_path.parent / f"{tmp_path.name}-mine"
+    folder.mkdir()
+    for name, content in USER_FILES.items():
+        (folder / name).write_text(content, encoding="utf-8")
+    return folder
+
+
+# --- 10. export csv never overwrites what is not its own ----------------------------------------
+
+
+def test_export_refuses_a_folder_of_other_files(runner, lab, tmp_path):
+    folder = tmp_path / "thesis"
+    folder.mkdir()
+    (folder / "studies.csv").write_text("my own notes\n", encoding="utf-8")
+    (folder / "chapter1.docx").write_bytes(b"draft")
+    result = run(runner, lab, "export", "csv", str(folder))
+    assert result.exit_code == 1
+    assert f"refusing to export into {folder}: it is not empty and not an earlier exodb export" in (
+        result.output
+    )
+    assert (folder / "studies.csv").read_text(encoding="utf-8") == "my own notes\n"
+    assert sorted(p.name for p in folder.iterdir()) == ["chapter1.docx", "studies.csv"]
+    forced = run(runner, lab, "export", "csv", str(folder), "--force")
+    assert forced.exit_code == 0
+    assert (folder / "chapter1.docx").read_bytes() == b"draft"
+    assert (folder / "studies.csv").read_text(encoding="utf-8").startswith("key,ref,")
+
+
+def test_export_replaces_an_earlier_export(runner, lab, tmp_path):
+    folder = tmp_path / "out"
+    assert run(runner, lab, "export", "csv", str(folder)).exit_code == 0
+    manifest = (folder / "exodb-export.json").read_text(encoding="utf-8")
+    assert '"studies.csv"' in manifest
+    again = run(runner, lab, "export", "csv", str(folder))
+    assert again.exit_code == 0, again.output
+    # An earlier export with a foreign file in it is no longer just an export.
+    (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    refused = run(runner, lab, "export", "csv", str(folder))
+    assert refused.exit_code == 1 and "notes.txt" in refused.output
+
+
+def test_export_refuses_the_bundled_seeds_even_with_force(runner, lab):
+    before = {p.name: digest(p) for p in seeds_dir().iterdir() if p.is_file()}
+    for extra in ([], ["--force"]):
+        result = run(runner, lab, "export", "csv", str(seeds_dir()), *extra)
+        assert result.exit_code == 1
+        assert "it is the bundled seeds folder" in result.output
+    assert {p.name: digest(p) for p in seeds_dir().iterdir() if p.is_file()} == before
+
+
+@pytest.mark.parametrize("where", ["file child", "dev null", "proc", "unwritable"])
+def test_export_into_impossible_places_is_one_clear_line(runner, lab, tmp_path, where):
+    if where == "file child":
+        plain = tmp_path / "plain.txt"
+        plain.write_text("x", encoding="utf-8")
+        target, expected = plain / "out", "Not a directory"
+    elif where == "dev null":
+        target, expected = Path("/dev/null"), "is not a folder"
+    elif where == "proc":
+        target, expected = Path("/proc/exodb-export"), "/proc/exodb-export"
+    else:
+        if os.geteuid() == 0:
+            pytest.skip("root may write into any folder")
+        locked = tmp_path / "locked"
+        locked.mkdir(mode=0o500)
+        target, expected = locked / "out", "Permission denied"
+    result = run(runner, lab, "export", "csv", str(target))
+    assert result.exit_code != 0
+    assert expected in result.output
+
+
+def test_safefile_leaves_nothing_behind_when_the_writer_fails(tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_text("kept", encoding="utf-8")
+    with pytest.raises(RuntimeError), safefile.atomic_output(target) as handle:
+        handle.write(b"half")
+        raise RuntimeError("killed")
+    assert target.read_text(encoding="utf-8") == "kept"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_backup_of_a_source_with_a_hash_in_its_path_copies_the_data(tmp_path, fresh_path):
+    folder = tmp_path / "data" / "team#1"
+    folder.mkdir(parents=True)
+    database = folder / "lab.sqlite"
+    fresh_path.rename(database)
+    from exodb.database import backup
+
+    target = tmp_path / "b.sqlite"
+    backup(str(database), target)
+    with sqlite3.connect(target) as copy:
+        assert copy.execute("SELECT count(*) FROM study").fetchone()[0] == 57
+    assert not (tmp_path / "data" / "team").exists()
