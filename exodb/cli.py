@@ -335,15 +335,11 @@ def seed(ctx: Context, folder: str | None, replace_imports: bool) -> None:
     """
     from pathlib import Path
 
-    from exodb import migrations
-    from exodb.db import make_engine
-    from exodb.loader import load_folder
+    from exodb.database import seed_url
     from exodb.resources import seeds_dir
 
-    engine = make_engine(ctx.url)
-    migrations.upgrade(engine)
-    counts = load_folder(
-        engine, Path(folder) if folder else seeds_dir(), replace_imports=replace_imports
+    counts = seed_url(
+        ctx.url, Path(folder) if folder else seeds_dir(), replace_imports=replace_imports
     )
     click.echo(f"exodb: loaded {sum(counts.values())} rows into {len(counts)} tables")
 

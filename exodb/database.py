@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, inspect
 
@@ -12,6 +13,8 @@ from exodb import integrity
 from exodb.config import is_default, resolve_url, sqlite_path
 from exodb.db import make_engine
 from exodb.errors import SchemaError
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -58,14 +61,9 @@ def init_database(
     )
 
 
-def build_sqlite_file(path: Path, *, seeds: Path | None = None, seed: bool = True) -> InitReport:
-    """Create a new SQLite database at ``path``: built in a temporary file beside it and renamed
-    into place only when complete, so a kill or a full disk never leaves a half-built database
-    (or a schema-only one that answers every question with nothing) under that name.
-
-    Two processes building the same file at once are fine: the first to finish publishes it,
-    the other's copy is discarded and the published one is used.
-    """
+def _build_new_file(path: Path, fill: Callable[[Engine], T]) -> T | None:
+    """Run ``fill`` on a new database in a temporary file beside ``path``, then rename it to
+    ``path``; None when another process published ``path`` first (ours is discarded)."""
     from exodb.config import sqlite_url
     from exodb.safefile import UnsafeTarget, replacing
 
@@ -75,7 +73,7 @@ def build_sqlite_file(path: Path, *, seeds: Path | None = None, seed: bool = Tru
         with replacing(path, overwrite=False) as temporary:
             engine = make_engine(sqlite_url(temporary))
             try:
-                report = init_database(engine, seeds=seeds, seed=seed)
+                result = fill(engine)
                 with engine.connect() as connection:
                     # Everything into the main file before the rename: no -wal is left behind.
                     connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -84,11 +82,51 @@ def build_sqlite_file(path: Path, *, seeds: Path | None = None, seed: bool = Tru
     except UnsafeTarget:
         if not path.exists():
             raise
-        # Another process published the file first; ours was discarded.
+        return None
+    return result
+
+
+def build_sqlite_file(path: Path, *, seeds: Path | None = None, seed: bool = True) -> InitReport:
+    """Create a new SQLite database at ``path``: built in a temporary file beside it and renamed
+    into place only when complete, so a kill or a full disk never leaves a half-built database
+    (or a schema-only one that answers every question with nothing) under that name.
+
+    Two processes building the same file at once are fine: the first to finish publishes it,
+    the other's copy is discarded and the published one is used.
+    """
+    from exodb.config import sqlite_url
+
+    report = _build_new_file(path, lambda engine: init_database(engine, seeds=seeds, seed=seed))
+    if report is None:
         return InitReport(url=sqlite_url(path), revision="", seeded=False, rows=0)
     return InitReport(
         url=sqlite_url(path), revision=report.revision, seeded=report.seeded, rows=report.rows
     )
+
+
+def seed_url(url: str | None, folder: Path, *, replace_imports: bool = False) -> dict[str, int]:
+    """``exodb seed``: replace the database's content with the seed files in ``folder``.
+
+    A new SQLite file is built whole, as :func:`build_sqlite_file` does; an existing database
+    is upgraded first, then loaded in one transaction (see :func:`exodb.loader.load_folder`).
+    """
+    from exodb import loader, migrations
+
+    def fill(engine: Engine) -> dict[str, int]:
+        migrations.upgrade(engine)
+        return loader.load_folder(engine, folder, replace_imports=replace_imports)
+
+    resolved = resolve_url(url)
+    path = sqlite_path(resolved)
+    if path is not None and not path.exists():
+        counts = _build_new_file(path, fill)
+        if counts is not None:
+            return counts
+    engine = make_engine(resolved)
+    try:
+        return fill(engine)
+    finally:
+        engine.dispose()
 
 
 def init_url(

@@ -7,11 +7,16 @@ every problem in a file.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import io
 import math
+import os
 import re
+import stat
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +25,11 @@ from exodb import seedspec as spec
 from exodb.errors import Problem
 from exodb.models import Base
 
-_INT = re.compile(r"^[+-]?\d+$")
+# ASCII digits only: int(), float() and \d also take "4_5" and digits of other scripts ("٤٥").
+_INT = re.compile(r"^[+-]?[0-9]+\Z")
+_DECIMAL = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
+# The database's integers are signed 64-bit; a larger number would reach the driver and fail.
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 
 
 class Row:
@@ -64,61 +73,264 @@ class SeedSet:
 
 BOM = b"\xef\xbb\xbf"
 DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024
+_CHUNK = 1 << 16
+
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
 
-def _decode(path: Path, problems: list[Problem]) -> str | None:
-    raw = path.read_bytes()
-    if raw.startswith(BOM):
+class _TooLarge(Exception):
+    """The file holds more than the byte limit; ``args[0]`` is its size when that is known."""
+
+
+class _Limited(io.RawIOBase):
+    """``raw``, cut off after ``limit`` + 1 bytes: the size a file reports may be wrong (0 for
+    /proc files, for instance), so only the bytes actually read can enforce the limit."""
+
+    def __init__(self, raw: io.FileIO, limit: int | None):
+        self.raw = raw
+        self.left = None if limit is None else limit + 1
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer)
+        if self.left is not None:
+            view = view[: self.left]
+        count = self.raw.readinto(view)
+        if self.left is not None and count:
+            self.left -= count
+            if self.left == 0:
+                raise _TooLarge()
+        return count
+
+
+def _file_kind(mode: int) -> str | None:
+    """What a file that is not a regular one is (None for a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for test, name in _FILE_KINDS if test(mode)), "a special file")
+
+
+def _not_regular(kind: str) -> str:
+    return f"not a regular file ({kind}); give a CSV file"
+
+
+def _unreadable(exc: OSError) -> str:
+    reason = exc.strerror or str(exc)
+    return f"cannot be read: {reason}; check that the file exists and that you may read it"
+
+
+def _too_large(size: int | None, max_bytes: int) -> str:
+    limit = f"{max_bytes / 1e6:.0f} MB" if max_bytes >= 1_000_000 else f"{max_bytes} byte"
+    known = f"{size / 1e6:.1f} MB, " if size else ""
+    return (
+        f"the file is {known}over the {limit} limit (raise it with --max-file-size, or split "
+        "the file)"
+    )
+
+
+def _open_regular(path: Path, problems: list[Problem]) -> io.FileIO | None:
+    """``path`` open for reading when it is a regular file (or a link to one); else a problem.
+
+    The kind is taken from the open descriptor, not from a check beforehand, so nothing can be
+    swapped in between; O_NONBLOCK keeps the open of a FIFO from waiting for a writer forever.
+    """
+    nonblocking = getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, os.O_RDONLY | nonblocking | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        try:  # some special files (sockets) refuse the open itself
+            kind = _file_kind(os.stat(path).st_mode)
+        except OSError:
+            kind = None
         problems.append(
-            Problem(
-                str(path),
-                1,
-                "-",
-                "the file starts with a byte-order mark (BOM), as 'CSV UTF-8' in spreadsheet "
-                "programs writes; save it as plain UTF-8 without a BOM",
-            )
+            Problem(str(path), 0, "-", _not_regular(kind) if kind else _unreadable(exc))
         )
         return None
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.append(
-            Problem(
-                str(path),
-                line,
-                "-",
-                f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+        kind = _file_kind(os.fstat(fd).st_mode)
+        if kind is None and nonblocking:
+            os.set_blocking(fd, True)  # only the open needed it; reads must not see EAGAIN
+    except OSError as exc:
+        os.close(fd)
+        problems.append(Problem(str(path), 0, "-", _unreadable(exc)))
+        return None
+    if kind is not None:
+        os.close(fd)
+        problems.append(Problem(str(path), 0, "-", _not_regular(kind)))
+        return None
+    return io.FileIO(fd, "r")
+
+
+def _bad_utf8(where: str, raw: io.FileIO, max_bytes: int | None) -> Problem:
+    """The problem for the first byte of ``raw`` that is not UTF-8, located by its line.
+
+    The streaming decoder only knows its position within one buffer, so the file is scanned
+    again from the start, as bytes, counting line breaks."""
+    raw.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    left = None if max_bytes is None else max_bytes + 1
+    newlines = 0
+    while True:
+        chunk = raw.read(_CHUNK if left is None else min(_CHUNK, left))
+        if left is not None:
+            left -= len(chunk)
+        try:
+            decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as exc:
+            # exc.object is what the decoder held back from the last chunk, then this one.
+            line = newlines + exc.object[: exc.start].count(b"\n") + 1
+            byte = exc.object[exc.start]
+            return Problem(
+                where, line, "-", f"not valid UTF-8 (byte 0x{byte:02x}); save the file as UTF-8"
             )
-        )
-        return None
+        if not chunk:  # the file changed since the first reading
+            return Problem(where, 0, "-", "not valid UTF-8; save the file as UTF-8")
+        newlines += chunk.count(b"\n")
 
 
-def _convert(col: spec.Column, raw: str, where: tuple[str, int], problems: list[Problem]) -> Any:
-    path, line = where
-    value = raw.strip()
+def read_file(
+    seed: spec.SeedFile, path: Path, problems: list[Problem], *, max_bytes: int | None = None
+) -> list[Row]:
+    """Parse one CSV file against its spec; problems are appended, good rows returned.
+
+    Only a regular file (or a link to one) is read, as a stream, and no more than ``max_bytes``
+    of it: a problem with the file as a whole (too large, not UTF-8) is its only problem.
+    """
+    where = str(path)
+    raw = _open_regular(Path(path), problems)
+    if raw is None:
+        return []
+    first = len(problems)
+    with raw:
+        try:
+            if max_bytes is not None:
+                size = os.fstat(raw.fileno()).st_size
+                if size > max_bytes:  # a size that says too much is believed, without reading
+                    raise _TooLarge(size)
+            if raw.read(len(BOM)) == BOM:
+                problems.append(
+                    Problem(
+                        where,
+                        1,
+                        "-",
+                        "the file starts with a byte-order mark (BOM), as 'CSV UTF-8' in "
+                        "spreadsheet programs writes; save it as plain UTF-8 without a BOM",
+                    )
+                )
+                return []
+            raw.seek(0)
+            stream = io.BufferedReader(_Limited(raw, max_bytes), _CHUNK)
+            text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
+            return parse_lines(seed, text, where, problems)
+        except _TooLarge as exc:
+            del problems[first:]
+            size = exc.args[0] if exc.args else None
+            problems.append(Problem(where, 0, "-", _too_large(size, max_bytes or 0)))
+        except UnicodeDecodeError:
+            del problems[first:]
+            problems.append(_bad_utf8(where, raw, max_bytes))
+        except OSError as exc:
+            del problems[first:]
+            problems.append(Problem(where, 0, "-", _unreadable(exc)))
+    return []
+
+
+# --- values -----------------------------------------------------------------------------------
+
+# Characters that change the direction of the text around them: in any text they can make a
+# value display as something other than what it is.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Characters that show as nothing (format and control characters, line and paragraph breaks):
+# in a key they make two keys that look the same.
+_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp"})
+# Control characters have no Unicode name; the ones a spreadsheet may leave behind do.
+_CONTROL_NAMES = {"\t": "CHARACTER TABULATION", "\n": "LINE FEED", "\r": "CARRIAGE RETURN"}
+NUL = "contains a NUL character"
+
+
+def _describe(char: str) -> str:
+    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(char, "a control character")
+    return f"U+{ord(char):04X} ({name})"
+
+
+def _key_problem(value: str) -> str | None:
     if "\x00" in value:
-        problems.append(Problem(path, line, col.name, "contains a NUL character"))
+        return NUL
+    for char in value:
+        if unicodedata.category(char) in _INVISIBLE:
+            what = "direction-changing" if _BIDI_CONTROLS.match(char) else "invisible"
+            article = "a" if what[0] == "d" else "an"
+            return f"contains {article} {what} character {_describe(char)}; retype the key"
+    return None
+
+
+def _text_problem(value: str) -> str | None:
+    if "\x00" in value:
+        return NUL
+    found = _BIDI_CONTROLS.search(value)
+    if found:
+        return (
+            f"contains a direction-changing character {_describe(found.group())}, which can "
+            "make text display differently from what it is; remove it"
+        )
+    return None
+
+
+def _nul_problem(value: str) -> str | None:
+    return NUL if "\x00" in value else None
+
+
+def _is_key(seed: spec.SeedFile, col: spec.Column) -> bool:
+    """Whether ``col`` holds keys: of its own file's rows, or of the rows it points at."""
+    return (
+        col.kind in (spec.REF, spec.REF_LIST) or col.name in seed.key or col.name == seed.key_column
+    )
+
+
+def _shown(value: str) -> str:
+    return value if len(value) <= 40 else value[:24] + "..."
+
+
+def _whole(value: str, bad: Any, not_whole: str) -> int | None:
+    """``value`` as an integer the database can hold, or None after a problem."""
+    if not _INT.match(value):
+        bad(f"'{value}' {not_whole}")
         return None
-    if value == "":
-        if col.required:
-            problems.append(Problem(path, line, col.name, "required value is empty"))
-        return [] if col.kind in (spec.TEXT_LIST, spec.REF_LIST) else None
+    # Length first: int() of thousands of digits is slow, and refused past 4300.
+    if len(value.lstrip("+-").lstrip("0")) <= 19:
+        number = int(value)
+        if INT_MIN <= number <= INT_MAX:
+            return number
+    if value.startswith("-"):
+        bad(f"'{_shown(value)}' is too small (the smallest whole number is {INT_MIN})")
+    else:
+        bad(f"'{_shown(value)}' is too large (the largest whole number is {INT_MAX})")
+    return None
+
+
+def _convert(col: spec.Column, value: str, where: tuple[str, int], problems: list[Problem]) -> Any:
+    """A non-empty, screened, stripped value of any kind but plain text, as its kind has it."""
+    path, line = where
 
     def bad(message: str) -> None:
         problems.append(Problem(path, line, col.name, message))
 
     if col.kind == spec.INT or (col.kind == spec.REF and col.target == "references"):
-        if not _INT.match(value):
-            bad(f"'{value}' is not a whole number")
-            return None
-        return _in_range(col, int(value), bad)
+        number = _whole(value, bad, "is not a whole number")
+        return None if number is None else _in_range(col, number, bad)
     if col.kind == spec.FLOAT:
-        try:
-            number = float(value)
-        except ValueError:
+        if not _DECIMAL.match(value):
             bad(f"'{value}' is not a number")
             return None
+        number = float(value)
         if not math.isfinite(number):
             bad(f"'{value}' is not a finite number")
             return None
@@ -141,10 +353,10 @@ def _convert(col: spec.Column, raw: str, where: tuple[str, int], problems: list[
         if col.kind == spec.REF_LIST and col.target == "references":
             numbers = []
             for item in items:
-                if not _INT.match(item):
-                    bad(f"'{item}' is not a reference number")
+                number = _whole(item, bad, "is not a reference number")
+                if number is None:
                     return []
-                numbers.append(int(item))
+                numbers.append(number)
             items = numbers
         seen: set[Any] = set()
         for item in items:
@@ -165,35 +377,51 @@ def _in_range(col: spec.Column, number: float, bad: Any) -> float | None:
     return number
 
 
-# What a value may be in each unit: a percentage or an incidence is never negative, a fold
-# change is never zero or negative.
-def read_file(seed: spec.SeedFile, path: Path, problems: list[Problem]) -> list[Row]:
-    """Parse one CSV file against its spec; problems are appended, good rows returned."""
-    text = _decode(path, problems)
-    if text is None:
-        return []
-    return parse_text(seed, text, str(path), problems)
-
-
-def _converter(col: spec.Column, path: str, problems: list[Problem], pool: dict, limit: int | None):
+def _converter(
+    seed: spec.SeedFile,
+    col: spec.Column,
+    path: str,
+    problems: list[Problem],
+    pool: dict,
+    limit: int | None,
+):
     """A function raw-cell -> value for ``col``, appending any problem; the common cases (plain
     text, keys, enumeration values) take a short path, everything else goes to _convert."""
     required, name = col.required, col.name
+    listed = col.kind in (spec.TEXT_LIST, spec.REF_LIST)
     simple = col.kind in (spec.TEXT, spec.ENUM) or (
         col.kind == spec.REF and col.target != "references"
     )
     allowed = frozenset(col.values) if col.kind == spec.ENUM else None
     shared = col.kind in (spec.ENUM, spec.REF)  # repeated values: keep one copy of each
+    if _is_key(seed, col):
+        screen = _key_problem
+    elif col.kind in (spec.TEXT, spec.TEXT_LIST):
+        screen = _text_problem
+    else:
+        screen = _nul_problem
+    normalize = unicodedata.normalize
 
     def convert(raw: str, line: int) -> Any:
         value = raw.strip()
-        if simple and value and "\x00" not in value and (allowed is None or value in allowed):
+        if not value.isascii():
+            # One spelling per text: composed and decomposed "café" must be one key.
+            value = normalize("NFC", value)
+        if not value:
+            if required:
+                problems.append(Problem(path, line, name, "required value is empty"))
+            return [] if listed else None
+        # Every character screen() looks for is unprintable, so printable text skips it.
+        if not value.isprintable():
+            message = screen(value)
+            if message is not None:
+                problems.append(Problem(path, line, name, message))
+                return [] if listed else None
+        if simple and (allowed is None or value in allowed):
             if limit is not None and len(value) > limit:
                 problems.append(Problem(path, line, name, f"longer than {limit} characters"))
                 return None
             return pool.setdefault(value, value) if shared else value
-        if not value and not required:
-            return [] if col.kind in (spec.TEXT_LIST, spec.REF_LIST) else None
         return _convert(col, value, (path, line), problems)
 
     return convert
@@ -209,8 +437,15 @@ def _length_limit(seed: spec.SeedFile, col: spec.Column) -> int | None:
 def parse_text(
     seed: spec.SeedFile, text: str, where_path: str, problems: list[Problem]
 ) -> list[Row]:
-    """Parse the content of one seed file (see :func:`read_file`)."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    """Parse the content of one seed file held in a string (see :func:`read_file`)."""
+    return parse_lines(seed, io.StringIO(text, newline=""), where_path, problems)
+
+
+def parse_lines(
+    seed: spec.SeedFile, lines: Iterable[str], where_path: str, problems: list[Problem]
+) -> list[Row]:
+    """Parse one seed file from its lines, as a file opened with ``newline=""`` gives them."""
+    reader = csv.reader(lines, strict=True)
     rows: list[Row] = []
     try:
         header = next(reader, None)
@@ -241,7 +476,7 @@ def parse_text(
         plan = [
             (
                 header.index(col.name) if col.name in header else None,
-                _converter(col, where_path, problems, pool, _length_limit(seed, col)),
+                _converter(seed, col, where_path, problems, pool, _length_limit(seed, col)),
             )
             for col in seed.columns
         ]
@@ -278,6 +513,11 @@ def parse_text(
     return rows
 
 
+def _present(path: Path) -> bool:
+    # A link to nothing is there too: reading it says why it cannot be read.
+    return os.path.lexists(path)
+
+
 def read_seed_set(
     folder: Path, *, require_all: bool = True, max_bytes: int | None = None
 ) -> tuple[SeedSet, list[Problem]]:
@@ -296,7 +536,7 @@ def read_seed_set(
                 )
     for seed in spec.SEED_FILES:
         path = seeds.folder / seed.filename
-        if not path.exists():
+        if not _present(path):
             if require_all:
                 problems.append(Problem(str(path), 0, "-", "file is missing"))
             continue
@@ -308,20 +548,7 @@ def _read_into(
     seeds: SeedSet, seed: spec.SeedFile, path: Path, problems: list[Problem], max_bytes: int | None
 ) -> None:
     seeds.paths[seed.name] = str(path)
-    size = path.stat().st_size
-    if max_bytes is not None and size > max_bytes:
-        problems.append(
-            Problem(
-                str(path),
-                0,
-                "-",
-                f"the file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit "
-                "(raise it with --max-file-size, or split the file)",
-            )
-        )
-        seeds.files[seed.name] = []
-        return
-    seeds.files[seed.name] = read_file(seed, path, problems)
+    seeds.files[seed.name] = read_file(seed, path, problems, max_bytes=max_bytes)
 
 
 def read_import(path: Path, max_bytes: int | None = None) -> tuple[SeedSet, list[Problem]]:
@@ -334,7 +561,7 @@ def read_import(path: Path, max_bytes: int | None = None) -> tuple[SeedSet, list
         return seeds, problems
     seeds = SeedSet(path.parent)
     problems: list[Problem] = []
-    if not path.is_file():
+    if not _present(path):
         problems.append(Problem(str(path), 0, "-", "no such file or folder"))
         return seeds, problems
     seed = spec.BY_NAME.get(path.stem) if path.suffix == ".csv" else None

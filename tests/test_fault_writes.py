@@ -344,3 +344,19 @@ def test_seed_still_refuses_while_imports_are_logged(fresh_url, tmp_path):
     with pytest.raises(ImportsPresent):
         loader.load_folder(engine, seeds_dir())
     engine.dispose()
+
+
+@pytest.mark.sqlite_only
+def test_seed_into_a_new_file_is_built_whole_or_not_at_all(runner, tmp_path, seed_copy):
+    target = tmp_path / "new" / "lab.sqlite"
+    with (seed_copy / "studies.csv").open("a", encoding="utf-8") as handle:
+        handle.write("broken_row,not-a-number,,,,,,,,\n")
+    failed = run(runner, str(target), "seed", str(seed_copy))
+    assert failed.exit_code == 1
+    assert "nothing was written" in failed.output
+    assert list(target.parent.iterdir()) == []  # no schema-only file, no temporary
+    result = run(runner, str(target), "seed")
+    assert result.exit_code == 0
+    assert result.output.startswith("exodb: loaded ")
+    count = run(runner, str(target), "sql", "SELECT count(*) AS n FROM study", "--format", "csv")
+    assert count.stdout == "n\n57\n"
