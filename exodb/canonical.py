@@ -15,6 +15,7 @@ from typing import Any
 
 from exodb import seedspec as spec
 from exodb.loader import Problem, SeedError, parse_text
+from exodb.safefile import write_text
 
 
 def format_value(column: spec.Column, value: Any) -> str:
@@ -64,6 +65,6 @@ def rewrite_canonical(folder: Path) -> list[str]:
         text = path.read_text(encoding="utf-8")
         canonical = canonical_text(seed, text, str(path))
         if canonical != text:
-            path.write_text(canonical, encoding="utf-8")
+            write_text(path, canonical)  # whole or not at all: these are the curated seeds
             changed.append(seed.filename)
     return changed

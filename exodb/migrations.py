@@ -18,6 +18,13 @@ from exodb.resources import migrations_dir
 # (on other backends) the PostgreSQL-only full-text index. Autogenerate must not touch them.
 FTS_TABLE = "search_fts"
 PG_ONLY_INDEXES = {"ix_search_document_text_fts"}
+# The views revision 0002 creates for analysts.
+ANALYST_VIEWS = {
+    "study_cargo_pathway",
+    "cell_source_comparison",
+    "outcome_detail",
+    "cell_source_ancestry",
+}
 
 
 def include_object_for(dialect: str) -> Callable[..., bool]:
@@ -126,6 +133,8 @@ def _run(engine: Engine, action, revision: str, downgrading: bool = False) -> No
             started_at = MigrationContext.configure(connection).get_current_revision()
             if downgrading:
                 _refuse_losing_imports(connection, revision)
+            elif started_at is None:
+                _clear_unversioned_remnants(connection)
             if not sqlite:
                 connection.commit()
             action(alembic_config(connection, per_revision=not sqlite), revision)
@@ -145,6 +154,40 @@ def _run(engine: Engine, action, revision: str, downgrading: bool = False) -> No
             else:
                 connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_KEY})
                 connection.commit()
+
+
+def _clear_unversioned_remnants(connection: Connection) -> None:
+    """Heal what an interrupted ``init`` of earlier exodb versions left: exodb's tables with no
+    revision stamp (their DDL ran outside any transaction). Empty, they are dropped so the
+    upgrade can build them; holding rows, the database is refused, never changed.
+    """
+    from sqlalchemy import inspect
+
+    from exodb.models import Base
+
+    inspector = inspect(connection)
+    present = set(inspector.get_table_names())
+    ours = [table for table in Base.metadata.sorted_tables if table.name in present]
+    if not ours:
+        return
+    # data_version's one row is written by its migration, not by a load.
+    holding = [
+        table.name
+        for table in ours
+        if table.name != "data_version" and table_count(connection, table.name)
+    ]
+    if holding:
+        raise SchemaError(
+            f"the database has exodb tables with rows ({', '.join(holding[:5])}) but no schema "
+            "revision, so exodb cannot tell what they are; it leaves them alone. Move the file "
+            "away (or keep it as it is) and create a new database with `exodb init`"
+        )
+    for view in ANALYST_VIEWS & set(inspector.get_view_names()):
+        connection.exec_driver_sql(f'DROP VIEW IF EXISTS "{view}"')
+    if FTS_TABLE in present:
+        connection.exec_driver_sql(f'DROP TABLE IF EXISTS "{FTS_TABLE}"')
+    for table in reversed(ours):
+        connection.exec_driver_sql(f'DROP TABLE IF EXISTS "{table.name}"')
 
 
 def _fill_search_index(connection: Connection) -> None:

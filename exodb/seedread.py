@@ -128,12 +128,12 @@ def _unreadable(exc: OSError) -> str:
 
 
 def _too_large(size: int | None, max_bytes: int) -> str:
-    limit = f"{max_bytes / 1e6:.0f} MB" if max_bytes >= 1_000_000 else f"{max_bytes} byte"
-    known = f"{size / 1e6:.1f} MB, " if size else ""
-    return (
-        f"the file is {known}over the {limit} limit (raise it with --max-file-size, or split "
-        "the file)"
-    )
+    if max_bytes >= 1_000_000:
+        limit, known = f"{max_bytes / 1e6:.0f} MB", size and f"{size / 1e6:.1f} MB"
+    else:  # a limit this small would round to 0 MB
+        limit, known = f"{max_bytes} byte", size and f"{size} bytes"
+    lead = f"the file is {known}, over" if known else "the file is over"
+    return f"{lead} the {limit} limit (raise it with --max-file-size, or split the file)"
 
 
 def _open_regular(path: Path, problems: list[Problem]) -> io.FileIO | None:
@@ -228,8 +228,8 @@ def read_file(
                 return []
             raw.seek(0)
             stream = io.BufferedReader(_Limited(raw, max_bytes), _CHUNK)
-            text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
-            return parse_lines(seed, text, where, problems)
+            with io.TextIOWrapper(stream, encoding="utf-8", newline="") as text:
+                return parse_lines(seed, text, where, problems)
         except _TooLarge as exc:
             del problems[first:]
             size = exc.args[0] if exc.args else None
@@ -251,9 +251,9 @@ _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # Characters that show as nothing (format and control characters, line and paragraph breaks):
 # in a key they make two keys that look the same.
 _INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp"})
-# Control characters have no Unicode name; the ones a spreadsheet may leave behind do.
+# unicodedata has no names for control characters; the ones text editors leave behind get one.
 _CONTROL_NAMES = {"\t": "CHARACTER TABULATION", "\n": "LINE FEED", "\r": "CARRIAGE RETURN"}
-NUL = "contains a NUL character"
+_NUL = "contains a NUL character"
 
 
 def _describe(char: str) -> str:
@@ -263,18 +263,17 @@ def _describe(char: str) -> str:
 
 def _key_problem(value: str) -> str | None:
     if "\x00" in value:
-        return NUL
+        return _NUL
     for char in value:
         if unicodedata.category(char) in _INVISIBLE:
-            what = "direction-changing" if _BIDI_CONTROLS.match(char) else "invisible"
-            article = "a" if what[0] == "d" else "an"
-            return f"contains {article} {what} character {_describe(char)}; retype the key"
+            what = "a direction-changing" if _BIDI_CONTROLS.match(char) else "an invisible"
+            return f"contains {what} character {_describe(char)}; retype the key"
     return None
 
 
 def _text_problem(value: str) -> str | None:
     if "\x00" in value:
-        return NUL
+        return _NUL
     found = _BIDI_CONTROLS.search(value)
     if found:
         return (
@@ -285,7 +284,7 @@ def _text_problem(value: str) -> str | None:
 
 
 def _nul_problem(value: str) -> str | None:
-    return NUL if "\x00" in value else None
+    return _NUL if "\x00" in value else None
 
 
 def _is_key(seed: spec.SeedFile, col: spec.Column) -> bool:
@@ -317,7 +316,7 @@ def _whole(value: str, bad: Any, not_whole: str) -> int | None:
 
 
 def _convert(col: spec.Column, value: str, where: tuple[str, int], problems: list[Problem]) -> Any:
-    """A non-empty, screened, stripped value of any kind but plain text, as its kind has it."""
+    """A stripped, screened, non-empty value that the short path in _converter does not take."""
     path, line = where
 
     def bad(message: str) -> None:
@@ -394,34 +393,45 @@ def _converter(
     )
     allowed = frozenset(col.values) if col.kind == spec.ENUM else None
     shared = col.kind in (spec.ENUM, spec.REF)  # repeated values: keep one copy of each
-    if _is_key(seed, col):
+    keyed = _is_key(seed, col)
+    if keyed:
         screen = _key_problem
     elif col.kind in (spec.TEXT, spec.TEXT_LIST):
         screen = _text_problem
     else:
         screen = _nul_problem
     normalize = unicodedata.normalize
+    longest = limit if limit is not None else math.inf
 
     def convert(raw: str, line: int) -> Any:
+        if shared:
+            # A value already accepted, met again: stripped, composed and screened already.
+            known = pool.get(raw)
+            if known is not None and (allowed is None or known in allowed):
+                return known
         value = raw.strip()
-        if not value.isascii():
+        # Whether screen() must look: all it refuses is unprintable, and in ASCII text only NUL
+        # (a search far quicker than isprintable() on long text).
+        if value.isascii():
+            suspect = not value.isprintable() if keyed else "\x00" in value
+        else:
             # One spelling per text: composed and decomposed "café" must be one key.
             value = normalize("NFC", value)
-        if not value:
-            if required:
-                problems.append(Problem(path, line, name, "required value is empty"))
-            return [] if listed else None
-        # Every character screen() looks for is unprintable, so printable text skips it.
-        if not value.isprintable():
+            suspect = not value.isprintable()
+        if suspect:
             message = screen(value)
             if message is not None:
                 problems.append(Problem(path, line, name, message))
                 return [] if listed else None
-        if simple and (allowed is None or value in allowed):
-            if limit is not None and len(value) > limit:
+        if simple and value and (allowed is None or value in allowed):
+            if len(value) > longest:
                 problems.append(Problem(path, line, name, f"longer than {limit} characters"))
                 return None
             return pool.setdefault(value, value) if shared else value
+        if not value:
+            if required:
+                problems.append(Problem(path, line, name, "required value is empty"))
+            return [] if listed else None
         return _convert(col, value, (path, line), problems)
 
     return convert

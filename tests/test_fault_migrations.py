@@ -194,3 +194,32 @@ def test_a_failed_first_build_leaves_no_file_under_the_name(tmp_path, monkeypatc
     assert sorted(p.name for p in home.iterdir() if not p.name.endswith(("-wal", "-shm"))) == [
         "exodb.sqlite"
     ]
+
+
+def unstamp(url: str) -> None:
+    """Make the database look like an init of an earlier exodb, killed before its stamp."""
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE alembic_version"))
+    engine.dispose()
+
+
+def test_init_heals_empty_tables_left_without_a_revision(runner, empty_url):
+    assert runner.invoke(main, ["--db", empty_url, "init", "--no-seed"]).exit_code == 0
+    unstamp(empty_url)
+    result = runner.invoke(main, ["--db", empty_url, "init"])
+    assert result.exit_code == 0, result.output
+    assert "loaded" in result.output
+    engine = make_engine(empty_url)
+    assert migrations.current_revision(engine) == migrations.head_revision()
+    engine.dispose()
+
+
+def test_init_refuses_unstamped_tables_that_hold_rows(runner, fresh_url):
+    unstamp(fresh_url)
+    before = snapshot(fresh_url)
+    result = runner.invoke(main, ["--db", fresh_url, "init"])
+    assert result.exit_code == 1
+    assert "exodb tables with rows (" in result.output and "no schema revision" in result.output
+    assert "Traceback" not in result.output
+    assert snapshot(fresh_url) == before

@@ -173,6 +173,31 @@ def test_backup_refuses_an_existing_file_and_replaces_it_whole_with_force(runner
 AWKWARD_FOLDERS = ["team#1", "100%41", "why?", "two words", "Zürich-éè", "a#b?c%41 d"]
 
 
+READING_COMMANDS = [
+    ["studies", "--cargo", "miR-21"],
+    ["show", "46"],
+    ["mechanisms"],
+    ["delivery-systems"],
+    ["trials"],
+    ["molecules", "--kind", "mirna"],
+    ["pathways", "--node", "NF-kB"],
+    ["notes"],
+    ["components"],
+    ["epidemiology"],
+    ["schema", "--table", "study"],
+    ["report", "summary"],
+    ["report", "evidence-matrix"],
+    ["report", "convergence"],
+    ["report", "gaps"],
+    ["report", "outcomes"],
+    ["report", "cell-sources"],
+    ["export", "references"],
+    ["export", "network", "--format", "json"],
+    ["reindex"],
+    ["seed"],
+]
+
+
 @pytest.mark.parametrize("name", AWKWARD_FOLDERS)
 def test_awkward_paths_open_exactly_that_file(runner, tmp_path, user_files, name):
     folder = tmp_path / name
@@ -193,6 +218,12 @@ def test_awkward_paths_open_exactly_that_file(runner, tmp_path, user_files, name
     assert refused.exit_code == 1 and "read-only" in refused.output
     count = run(runner, database, "sql", "SELECT count(*) AS n FROM study", "--format", "csv")
     assert count.stdout == "n\n57\n"
+    for command in READING_COMMANDS:
+        result = run(runner, database, *command)
+        assert result.exit_code == 0, (command, result.output)
+        assert result.stdout.strip(), command
+    checked = run(runner, database, "validate", str(user_files))
+    assert checked.exit_code == 0 and "11 rows valid" in checked.output
     imported = run(runner, database, "import", str(user_files))
     assert imported.exit_code == 0, imported.output
     hits = run(runner, database, "search", "quokka", "--format", "csv")
