@@ -22,9 +22,9 @@ from dataclasses import dataclass
 _PATTERN = re.compile(
     r"""^(?:(?P<prefix>[a-z]{3,4})-)?         # species prefix: hsa-, mmu-, rno-
         (?P<stem>mir|microrna|let)-?           # miR, mir, MiR, microRNA, let
-        (?P<family>\d+)
+        (?P<family>[0-9]{1,9})
         (?P<letter>[a-z])?
-        (?:-(?P<paralog>\d+)(?![p\d]))?        # paralog copy: miR-199a-1
+        (?:-(?P<paralog>[0-9]{1,9})(?![p0-9]))?        # paralog copy: miR-199a-1
         (?:-?(?P<arm>[35]p))?$                 # arm: -3p / -5p
     """,
     re.IGNORECASE | re.VERBOSE,

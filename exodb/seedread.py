@@ -29,7 +29,9 @@ from exodb.models import Base
 _INT = re.compile(r"^[+-]?[0-9]+\Z")
 _DECIMAL = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
 # The database's integers are signed 64-bit; a larger number would reach the driver and fail.
-INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+# exodb's integer columns are INTEGER, which PostgreSQL keeps in 32 bits: a file that loads on
+# one backend must load on the other, so both hold numbers to the same range.
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
 
 class Row:
@@ -304,7 +306,7 @@ def _whole(value: str, bad: Any, not_whole: str) -> int | None:
         bad(f"'{value}' {not_whole}")
         return None
     # Length first: int() of thousands of digits is slow, and refused past 4300.
-    if len(value.lstrip("+-").lstrip("0")) <= 19:
+    if len(value.lstrip("+-").lstrip("0")) <= 10:
         number = int(value)
         if INT_MIN <= number <= INT_MAX:
             return number

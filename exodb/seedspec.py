@@ -449,8 +449,11 @@ def _natural(value: object) -> tuple:
         return (0,)
     if isinstance(value, bool | int | float):
         return (1, float(value))
-    parts = re.split(r"(\d+)", str(value).casefold())
-    return (2, tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p))
+    parts = re.split(r"([0-9]+)", str(value).casefold())  # ASCII digits only: "²" is text
+    return (
+        2,
+        tuple((0, int(p), "") if p.isascii() and p.isdigit() else (1, 0, p) for p in parts if p),
+    )
 
 
 def canonical_key(values: tuple) -> tuple:
