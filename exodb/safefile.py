@@ -53,9 +53,10 @@ def refuse_protected(target: Path, protected: Iterable[Path]) -> None:
         same_name = os.path.realpath(path) == target_real
         same_inode = target_id is not None and _identity(path) == target_id
         if same_name or same_inode:
+            suffix = next((s for s in SQLITE_COMPANIONS if s and str(path).endswith(s)), "")
+            what = f"the database's {suffix} file" if suffix else "the database file"
             raise UnsafeTarget(
-                f"refusing to write to {target}: it is the database file {path}; "
-                "choose another file name"
+                f"refusing to write to {target}: it is {what}; choose another file name"
             )
 
 

@@ -87,7 +87,9 @@ def test_output_onto_a_companion_file_is_refused(runner, lab, companion):
     target = Path(f"{lab}{companion}")
     result = run(runner, lab, "sql", "SELECT 1 AS x", "--format", "csv", "-o", str(target))
     assert result.exit_code == 1
-    assert f"it is the database file {target}" in result.output
+    assert f"refusing to write to {target}: it is the database's {companion} file" in (
+        result.output
+    )
 
 
 def test_figure_onto_the_database_is_refused(runner, tmp_path, fresh_path):
