@@ -75,12 +75,15 @@ def _user_errors(func: Callable) -> Callable:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import sqlite3
+
         from sqlalchemy.exc import DBAPIError
 
         from exodb.errors import (
             AlreadyImported,
             DamagedDatabase,
             DatabaseBusy,
+            DiskFull,
             ImportsPresent,
             ReadOnlyError,
             SchemaError,
@@ -105,11 +108,14 @@ def _user_errors(func: Callable) -> Callable:
             ImportsPresent,
             DatabaseBusy,
             DamagedDatabase,
+            DiskFull,
         ) as exc:
             raise click.ClickException(str(exc)) from None
         except SqlError as exc:
             raise click.ClickException(f"SQL error: {exc}") from None
         except DBAPIError as exc:
+            raise click.ClickException(_database_error(exc.orig)) from None
+        except sqlite3.Error as exc:  # exodb's own direct uses of sqlite3 (backup, console)
             raise click.ClickException(_database_error(exc)) from None
         except OSError as exc:
             raise click.ClickException(_os_error(exc)) from None
@@ -117,15 +123,16 @@ def _user_errors(func: Callable) -> Callable:
     return wrapper
 
 
-def _database_error(exc: Any) -> str:
-    from exodb.integrity import damaged_message, is_damage
+def _database_error(error: BaseException) -> str:
+    """A database's own error as one line: a damaged file and a full disk say what to do."""
+    from exodb.integrity import damaged_message, full_message, is_damage, is_full
 
-    message = str(exc.orig).strip()
+    message = str(error).strip()
     if is_damage(message):
         obj = click.get_current_context().find_object(Context)
         return damaged_message(str(_database_path(obj) or "file"), message)
-    if "database or disk is full" in message or "No space left" in message:
-        return f"the disk is full ({message}); nothing was written"
+    if is_full(message):
+        return full_message(message)
     return f"database error: {message}"
 
 

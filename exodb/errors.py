@@ -65,3 +65,7 @@ class DatabaseBusy(RuntimeError):
 
 class DamagedDatabase(RuntimeError):
     """The database file fails SQLite's own consistency check, or is not a database at all."""
+
+
+class DiskFull(RuntimeError):
+    """The database (or a file exodb writes) ran out of room; nothing was written."""

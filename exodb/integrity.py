@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
+# Words in the databases' errors that mean the disk (or a quota) has no room left.
+_FULL_WORDS = ("database or disk is full", "no space left on device", "disk quota exceeded")
 # Words in SQLite's own errors that mean the file itself is damaged (not the statement).
 _DAMAGE_WORDS = ("malformed", "not a database", "file is encrypted", "disk i/o error")
 
@@ -38,3 +40,17 @@ def is_damage(message: str) -> bool:
     """True when a database error message says the file itself is damaged."""
     lowered = message.lower()
     return any(word in lowered for word in _DAMAGE_WORDS)
+
+
+def is_full(message: str) -> bool:
+    """True when a database or file-system error says there is no room left."""
+    lowered = message.lower()
+    return any(word in lowered for word in _FULL_WORDS)
+
+
+def full_message(detail: str) -> str:
+    """The one message for a full disk: nothing was written, and what to do."""
+    return (
+        f"the disk is full ({detail.strip()}); nothing was written. Free some space and run "
+        "the command again"
+    )

@@ -17,10 +17,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, MetaData, func, insert, select
 
-from exodb import importlog
+from exodb import importlog, integrity
 from exodb import seedspec as spec
 from exodb.db import write_transaction
-from exodb.errors import AlreadyImported, ImportsPresent, Problem, SeedError
+from exodb.errors import AlreadyImported, DiskFull, ImportsPresent, Problem, SeedError
 from exodb.mirna import parse as parse_mirna
 from exodb.models import Base
 from exodb.seedread import (  # noqa: F401  (the loader's public names, kept for callers)
@@ -657,6 +657,8 @@ def _write_or_explain(
         return _Writer(connection, seeds, progress).write()
     except (DBAPIError, driver_error) as exc:
         message = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        if integrity.is_full(message):  # not a problem with the data: say so as such
+            raise DiskFull(integrity.full_message(message)) from None
         problem = Problem(where, 0, "-", f"the database refused the data: {message}")
         raise SeedError([problem]) from None
 

@@ -15,7 +15,10 @@ Every file exodb writes (``-o``, ``export csv``, ``backup``, figures) goes throu
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -169,3 +172,61 @@ def write_text(target: str | os.PathLike[str], text: str, *, protect: Iterable[P
     """Write ``text`` as UTF-8 to ``target``, atomically (see :func:`atomic_output`)."""
     with atomic_output(target, protect=protect) as handle:
         handle.write(text.encode("utf-8"))
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2 RENAME_EXCHANGE); False where the
+    system or file system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    result = renameat2(
+        at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EXDEV):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
+@contextlib.contextmanager
+def replacing_folder(target: str | os.PathLike[str]) -> Iterator[Path]:
+    """A new folder beside ``target`` to fill; on success it takes ``target``'s place whole.
+
+    The old folder and the new one are swapped in one atomic step where Linux allows it, so a
+    reader, a kill or a full disk sees the old set of files or the new one, never a mix; else
+    the old folder is moved aside, the new one moved in, the old one removed. On any exception
+    the new folder is removed and ``target`` is untouched.
+    """
+    final = Path(os.path.realpath(target))
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
+    except OSError as exc:  # name the folder the user gave, not the temporary one
+        raise OSError(exc.errno, exc.strerror, str(target)) from None
+    try:
+        yield staging
+        fsync_folder(staging)
+        if not final.exists():
+            os.rename(staging, final)
+        elif _exchange(staging, final):
+            shutil.rmtree(staging)  # now the old content
+        else:
+            aside = Path(
+                tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".old", dir=final.parent)
+            )
+            os.rmdir(aside)
+            os.rename(final, aside)
+            os.rename(staging, final)
+            shutil.rmtree(aside)
+        fsync_folder(final.parent)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

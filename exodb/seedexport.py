@@ -93,31 +93,38 @@ def database_rows(
 MANIFEST = "exodb-export.json"
 
 
-def _check_folder(folder: Path, force: bool, protect: list[Path]) -> None:
-    """Refuse to export where it would overwrite what is not a previous exodb export."""
+def _check_folder(folder: Path, force: bool, protect: list[Path]) -> bool:
+    """Refuse to export where it would overwrite what is not a previous exodb export; True when
+    ``force`` lets the export in among other files."""
     from exodb.resources import seeds_dir
 
     if folder.exists() and not folder.is_dir():
         raise ValueError(f"cannot export into {folder}: it is not a folder")
+    above = next((p for p in folder.absolute().parents if p.exists()), None)
+    if above is not None and not above.is_dir():
+        raise ValueError(f"cannot export into {folder}: {above} is a file, not a folder")
     if os.path.realpath(folder) == os.path.realpath(seeds_dir()):
         raise ValueError(
             f"refusing to export into {folder}: it is the bundled seeds folder, and imported "
             "records written there would be loaded as curated ones; choose another folder"
         )
-    if not folder.is_dir() or force:
-        return
+    if not folder.is_dir():
+        return False
     entries = sorted(entry.name for entry in folder.iterdir())
     if not entries:
-        return
+        return False
     ours = {seed.filename for seed in spec.SEED_FILES} | {MANIFEST}
     foreign = [name for name in entries if name not in ours]
     if MANIFEST not in entries or foreign:
+        if force:
+            return True
         shown = ", ".join(foreign[:5]) or ", ".join(entries[:5])
         raise ValueError(
             f"refusing to export into {folder}: it is not empty and not an earlier exodb export "
             f"(it holds {shown}{', ...' if len(foreign or entries) > 5 else ''}); choose an empty "
             "or new folder, or pass --force to write the seed files among what is there"
         )
+    return False
 
 
 def export_folder(
@@ -131,18 +138,35 @@ def export_folder(
     """Write every seed file of the database into ``folder``; returns rows per file.
 
     ``folder`` must be new, empty or an earlier export (unless ``force``), and never the bundled
-    seeds. All files come from one read transaction (one state of the data); each is written
-    atomically, and the manifest last.
+    seeds. All files come from one read transaction (one state of the data). They are written
+    into a new folder beside ``folder`` that then takes its place whole, so a kill or a full disk
+    leaves the earlier export or the new one, never a mix. With ``force`` among other files,
+    each file is written whole in place, the manifest last.
     """
+
+    folder = Path(folder)
+    protect = protect or []
+    foreign = _check_folder(folder, force, protect)
+    if foreign:
+        # --force among other files: they stay, so the folder cannot be swapped whole; each
+        # file is still written whole.
+        return _write_export(engine, folder, progress, protect)
+    from exodb.safefile import replacing_folder
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with replacing_folder(folder) as staging:
+        return _write_export(engine, staging, progress, protect)
+
+
+def _write_export(
+    engine: Engine, folder: Path, progress: Any, protect: list[Path]
+) -> dict[str, int]:
     import hashlib
     import json
 
     from exodb import __version__
     from exodb.safefile import write_text
 
-    folder = Path(folder)
-    protect = protect or []
-    _check_folder(folder, force, protect)
     folder.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     digests: dict[str, str] = {}

@@ -318,7 +318,7 @@ def test_export_into_impossible_places_is_one_clear_line(runner, lab, tmp_path, 
     if where == "file child":
         plain = tmp_path / "plain.txt"
         plain.write_text("x", encoding="utf-8")
-        target, expected = plain / "out", "Not a directory"
+        target, expected = plain / "out", f"{plain} is a file, not a folder"
     elif where == "dev null":
         target, expected = Path("/dev/null"), "is not a folder"
     elif where == "proc":
@@ -356,3 +356,27 @@ def test_backup_of_a_source_with_a_hash_in_its_path_copies_the_data(tmp_path, fr
     with sqlite3.connect(target) as copy:
         assert copy.execute("SELECT count(*) FROM study").fetchone()[0] == 57
     assert not (tmp_path / "data" / "team").exists()
+
+
+def test_an_export_that_fails_half_way_leaves_the_earlier_export_whole(
+    runner, lab, tmp_path, monkeypatch
+):
+    folder = tmp_path / "out"
+    assert run(runner, lab, "export", "csv", str(folder)).exit_code == 0
+    earlier = {p.name: p.read_bytes() for p in folder.iterdir()}
+    from exodb import seedexport
+
+    original, written = seedexport.canonical_rows, []
+
+    def fail_on_the_tenth(seed, rows):
+        written.append(seed.filename)
+        if len(written) == 10:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return original(seed, rows).replace("\n", "\r\n", 1)  # every file would change
+
+    monkeypatch.setattr(seedexport, "canonical_rows", fail_on_the_tenth)
+    result = run(runner, lab, "export", "csv", str(folder))
+    assert result.exit_code == 1
+    assert "No space left on device" in result.output
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == earlier
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lab", "out"]  # no staging folder left
