@@ -98,7 +98,9 @@ def rebuild_index(connection: Connection) -> int:
         connection.execute(
             text(
                 "INSERT INTO search_document (entity, key, ref, field, text) "
-                f"SELECT '{entity}', q.* FROM ({sql}) AS q"
+                # Ordered, so the same data always gives the same ids, whatever join order
+                # the planner picks (PostgreSQL's differs from run to run).
+                f"SELECT '{entity}', q.* FROM ({sql}) AS q ORDER BY 1, 2, 3, 4, 5"
             )
         )
     if connection.dialect.name == "sqlite":
