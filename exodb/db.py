@@ -117,10 +117,29 @@ def write_transaction(engine: Engine, *, check_intact: bool = True) -> Iterator[
             raise
         with transaction:
             if not sqlite:
-                connection.execute(
-                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOAD_LOCK_KEY}
-                )
+                _take_load_lock(connection, where)
             yield connection
+
+
+def _take_load_lock(connection: Connection, where: str) -> None:
+    """PostgreSQL: wait for another load's lock as long as SQLite would, then refuse."""
+    from sqlalchemy.exc import DBAPIError
+
+    from exodb.errors import DatabaseBusy
+
+    milliseconds = max(1, int(busy_timeout() * 1000))  # 0 would mean no limit at all
+    connection.exec_driver_sql(f"SET LOCAL lock_timeout = {milliseconds}")
+    try:
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOAD_LOCK_KEY})
+    except DBAPIError as exc:
+        if "lock timeout" not in str(exc.orig):
+            raise
+        raise DatabaseBusy(
+            f"another process is writing to {where}; exodb waited {busy_timeout():g} s "
+            "for it to finish. Try again when it has, or wait longer with "
+            "EXODB_BUSY_TIMEOUT=SECONDS; nothing was written"
+        ) from None
+    connection.exec_driver_sql("SET LOCAL lock_timeout = 0")  # the lock is ours; no limit now
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -153,20 +153,38 @@ def test_two_imports_at_once_both_land(fresh_url, tmp_path):
     assert linked_molecule(fresh_url, "user_b") == ["USERPROT-B"]
 
 
-@pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite's file lock")
+class WriteLockHolder:
+    """Another process's load in progress: it holds the lock every exodb load takes."""
+
+    def __init__(self, url: str):
+        if BACKEND == "sqlite":
+            self.connection = sqlite3.connect(sqlite_path(url), isolation_level=None)
+            self.connection.execute("BEGIN IMMEDIATE")
+        else:
+            import psycopg
+
+            from exodb.db import LOAD_LOCK_KEY
+
+            plain = url.replace("postgresql+psycopg://", "postgresql://")
+            self.connection = psycopg.connect(plain)
+            self.connection.execute("SELECT pg_advisory_xact_lock(%s)", (LOAD_LOCK_KEY,))
+
+    def release(self) -> None:
+        self.connection.rollback() if BACKEND != "sqlite" else self.connection.execute("ROLLBACK")
+        self.connection.close()
+
+
 def test_a_writer_that_waits_too_long_is_refused_clearly(runner, fresh_url, tmp_path, monkeypatch):
     monkeypatch.setenv("EXODB_BUSY_TIMEOUT", "0.3")
     user = write_folder(tmp_path / "user", BDNF_LINK)
     before = snapshot(fresh_url)
-    holder = sqlite3.connect(sqlite_path(fresh_url), isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
+    holder = WriteLockHolder(fresh_url)
     try:
         started = time.monotonic()
         result = run(runner, fresh_url, "import", str(user))
         waited = time.monotonic() - started
     finally:
-        holder.execute("ROLLBACK")
-        holder.close()
+        holder.release()
     assert result.exit_code == 1
     assert "another process is writing to" in result.output
     assert "exodb waited 0.3 s for it to finish" in result.output
@@ -178,18 +196,14 @@ def test_a_writer_that_waits_too_long_is_refused_clearly(runner, fresh_url, tmp_
 
 
 def test_busy_is_an_error_of_its_own_for_library_callers(fresh_url, tmp_path, monkeypatch):
-    if BACKEND != "sqlite":
-        pytest.skip("SQLite's file lock")
     monkeypatch.setenv("EXODB_BUSY_TIMEOUT", "0.1")
-    holder = sqlite3.connect(sqlite_path(fresh_url), isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
+    holder = WriteLockHolder(fresh_url)
     engine = make_engine(fresh_url)
     try:
         with pytest.raises(DatabaseBusy):
             loader.load_folder(engine, seeds_dir())
     finally:
-        holder.execute("ROLLBACK")
-        holder.close()
+        holder.release()
         engine.dispose()
 
 
