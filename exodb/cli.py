@@ -138,8 +138,15 @@ def _database_error(error: BaseException) -> str:
 
 def _os_error(exc: OSError) -> str:
     """A failed file operation as one line: which file, and the system's reason."""
+    import errno
+
     reason = exc.strerror or str(exc)
-    return f"{exc.filename}: {reason}" if exc.filename else reason
+    where = f"{exc.filename}: {reason}" if exc.filename else reason
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        from exodb.integrity import full_message
+
+        return full_message(where)
+    return where
 
 
 def _database_path(obj: Context | None) -> Any:

@@ -18,9 +18,11 @@ import contextlib
 import ctypes
 import errno
 import os
+import re
 import shutil
 import stat
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -79,6 +81,34 @@ def fsync_folder(folder: Path) -> None:
             os.close(descriptor)
 
 
+# A temporary file or folder older than this, under the name exodb gives its own, is left over
+# from a killed write (a write takes seconds) and is removed by the next write to that name.
+STALE_SECONDS = 600
+
+
+def remove_stale_temporaries(final: Path) -> None:
+    """Delete what killed writes to ``final`` left beside it (``.NAME.XXXXXXXX.tmp`` and their
+    SQLite companions, and folder swaps' ``.old`` folders), once they are surely abandoned."""
+    pattern = re.compile(
+        rf"^\.{re.escape(final.name)}\.[a-z0-9_]{{8}}\.(tmp|old)(-wal|-shm|-journal)?$"
+    )
+    try:
+        entries = list(os.scandir(final.parent))
+    except OSError:
+        return
+    now = time.time()
+    for entry in entries:
+        if not pattern.match(entry.name):
+            continue
+        with contextlib.suppress(OSError):
+            if now - entry.stat(follow_symlinks=False).st_mtime < STALE_SECONDS:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+
+
 def _check_target(target: Path, protect: Iterable[Path]) -> tuple[Path, os.stat_result | None]:
     refuse_protected(target, protect)
     final = Path(os.path.realpath(target))
@@ -107,7 +137,11 @@ def replacing(
     folder = final.parent
     if not folder.is_dir():
         raise UnsafeTarget(f"cannot write {target}: the folder {folder} does not exist")
-    descriptor, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=folder)
+    remove_stale_temporaries(final)
+    try:
+        descriptor, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:  # name the file the user gave, not the temporary one
+        raise OSError(exc.errno, exc.strerror, str(target)) from None
     temporary = Path(name)
     try:
         mode = stat.S_IMODE(info.st_mode) if info and stat.S_ISREG(info.st_mode) else None
@@ -120,10 +154,12 @@ def replacing(
         else:
             _publish_new(temporary, final, target)
         fsync_folder(folder)
-    except BaseException:
+    except BaseException as exc:
         for leftover in database_files(temporary):
             with contextlib.suppress(OSError):
                 os.unlink(leftover)
+        if isinstance(exc, OSError) and not exc.filename:  # a write or flush: say which file
+            raise OSError(exc.errno, exc.strerror, str(target)) from None
         raise
 
 
@@ -207,6 +243,7 @@ def replacing_folder(target: str | os.PathLike[str]) -> Iterator[Path]:
     the new folder is removed and ``target`` is untouched.
     """
     final = Path(os.path.realpath(target))
+    remove_stale_temporaries(final)
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
     except OSError as exc:  # name the folder the user gave, not the temporary one

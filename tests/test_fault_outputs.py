@@ -8,6 +8,7 @@ import hashlib
 import os
 import sqlite3
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -380,3 +381,33 @@ def test_an_export_that_fails_half_way_leaves_the_earlier_export_whole(
     assert "No space left on device" in result.output
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == earlier
     assert sorted(p.name for p in tmp_path.iterdir()) == ["lab", "out"]  # no staging folder left
+
+
+def test_the_next_write_removes_what_killed_writes_left_behind(runner, tmp_path):
+    new = tmp_path / "lab.sqlite"
+    stale = [tmp_path / ".lab.sqlite.abcd1234.tmp", tmp_path / ".lab.sqlite.abcd1234.tmp-wal"]
+    recent = tmp_path / ".lab.sqlite.efgh5678.tmp"  # perhaps another build, still running
+    unrelated = tmp_path / ".lab.sqlite.notes.tmp"
+    for path in [*stale, recent, unrelated]:
+        path.write_bytes(b"left over")
+    old = time.time() - safefile.STALE_SECONDS - 60
+    for path in [*stale, unrelated]:
+        os.utime(path, (old, old))
+    assert run(runner, new, "init").exit_code == 0
+    left = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("lab.sqlite-"))
+    assert left == [".lab.sqlite.efgh5678.tmp", ".lab.sqlite.notes.tmp", "lab.sqlite"]
+
+
+def test_a_full_disk_on_output_names_the_file(runner, lab, tmp_path, monkeypatch):
+    target = tmp_path / "out.md"
+
+    def full_disk(_fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(safefile.os, "fsync", full_disk)
+    result = run(runner, lab, "report", "summary", "-o", str(target))
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: the disk is full ({target}: No space left on device); nothing was written. "
+        "Free some space and run the command again\n"
+    )
