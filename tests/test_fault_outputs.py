@@ -325,11 +325,27 @@ def test_export_into_impossible_places_is_one_clear_line(runner, lab, tmp_path, 
     elif where == "proc":
         target, expected = Path("/proc/exodb-export"), "/proc/exodb-export"
     else:
-        if os.geteuid() == 0:
-            pytest.skip("root may write into any folder")
         locked = tmp_path / "locked"
         locked.mkdir(mode=0o500)
         target, expected = locked / "out", "Permission denied"
+        if os.geteuid() == 0:  # root writes through permissions: a read-only file system, then
+            import subprocess
+
+            mounted = subprocess.run(
+                ["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(locked)],
+                capture_output=True,
+                timeout=30,
+            )
+            if mounted.returncode:
+                pytest.skip("root may write into any folder, and no read-only mount is possible")
+            expected = "Read-only file system"
+            try:
+                result = run(runner, lab, "export", "csv", str(target))
+            finally:
+                subprocess.run(["umount", str(locked)], capture_output=True, timeout=30)
+            assert result.exit_code == 1
+            assert result.output == f"Error: {target}: {expected}\n"
+            return
     result = run(runner, lab, "export", "csv", str(target))
     assert result.exit_code != 0
     assert expected in result.output
