@@ -1,12 +1,14 @@
-"""Engines, sessions and write transactions for exodb's databases.
+"""Engines, sessions, write transactions and read snapshots for exodb's databases.
 
-SQLite connections are set up so that SQLAlchemy, not the driver, decides where transactions
-begin and end. Python's sqlite3 driver, left to itself, opens a transaction only before an
-INSERT, UPDATE or DELETE: schema changes ran outside any transaction (an interrupted migration
-left half a schema behind), and a load read the ids it was about to write from before its own
-transaction, where a concurrent load could change them. Here every transaction begins with an
-explicit ``BEGIN``, and a write transaction with ``BEGIN IMMEDIATE``, which takes the write lock
-before the first read.
+SQLite reads keep the driver's own transaction handling: each statement sees the newest commit
+and holds no lock once it has run, so a notebook session sees what a load just added and never
+keeps a writer waiting. Where exodb needs a real transaction it asks for one explicitly, and
+the connection hands transaction control to SQLAlchemy for that time: a load begins with
+``BEGIN IMMEDIATE`` (the write lock before its first read, so the ids it writes are those at its
+commit), a migration likewise (its DDL inside the transaction, which the driver's own handling
+would have run outside any), and an export with ``BEGIN`` (one state of the data for all its
+files). Left to itself, the driver opens a transaction only before the first INSERT, UPDATE or
+DELETE: schema changes ran unprotected and a load read its ids from before its own transaction.
 
 Every SQLite connection has foreign keys on: SQLite leaves them off by default and ignores the
 pragma inside a transaction, so it is set as soon as the connection opens.
@@ -14,6 +16,8 @@ pragma inside a transaction, so it is set as soon as the connection opens.
 
 from __future__ import annotations
 
+import contextlib
+import math
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,25 +39,74 @@ LOAD_LOCK_KEY = 0x6578_6F64_625F_6C64  # "exodb_ld"
 _BEGIN_OPTION = "exodb_sqlite_begin"
 
 
+# SQLite's busy timeout is a C int of milliseconds; PostgreSQL's lock_timeout the same.
+_LONGEST_WAIT_SECONDS = (2**31 - 1) / 1000
+
+
 def busy_timeout() -> float:
-    """Seconds a SQLite writer waits for the lock (``$EXODB_BUSY_TIMEOUT``, else 30)."""
+    """Seconds a writer waits for another writer's lock (``$EXODB_BUSY_TIMEOUT``, else 30)."""
     raw = os.environ.get(ENV_BUSY_TIMEOUT, "")
     try:
         value = float(raw)
     except ValueError:
         return BUSY_TIMEOUT_SECONDS
-    return value if value >= 0 else BUSY_TIMEOUT_SECONDS
+    if math.isnan(value) or value < 0:
+        return BUSY_TIMEOUT_SECONDS
+    return min(value, _LONGEST_WAIT_SECONDS)
+
+
+def busy_error(where: str) -> Exception:
+    """The one refusal for a writer that waited too long for another writer."""
+    from exodb.errors import DatabaseBusy
+
+    return DatabaseBusy(
+        f"another process is writing to {where}; exodb waited {busy_timeout():g} s for it to "
+        "finish. Try again when it has, or wait longer with EXODB_BUSY_TIMEOUT=SECONDS; nothing "
+        "was written"
+    )
+
+
+def is_locked(message: str) -> bool:
+    """True when a SQLite error says another connection holds the lock."""
+    return "database is locked" in message or "database table is locked" in message
 
 
 def _on_sqlite_connect(dbapi_connection, _record) -> None:
-    # No implicit transactions from the driver; SQLAlchemy's begin event below starts them.
-    dbapi_connection.isolation_level = None
     dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
 def _on_sqlite_begin(connection: Connection) -> None:
-    mode = connection.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
+    mode = connection.get_execution_options().get(_BEGIN_OPTION)
+    if mode is None:
+        return  # the driver's own handling (see the module docstring)
+    # Explicit transactions from here until the connection goes back to the pool.
+    connection.connection.driver_connection.isolation_level = None
     connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _on_sqlite_checkin(dbapi_connection, _record) -> None:
+    # The next user of this pooled connection gets the driver's own handling again.
+    if dbapi_connection.isolation_level is None:
+        if dbapi_connection.in_transaction:
+            dbapi_connection.rollback()
+        dbapi_connection.isolation_level = ""
+
+
+def explicit_transactions(connection: Connection, mode: str = "DEFERRED") -> Connection:
+    """Have ``connection``'s transactions begin with ``BEGIN {mode}`` on SQLite (no-op
+    elsewhere); returns the connection."""
+    if connection.dialect.name == "sqlite":
+        connection.execution_options(**{_BEGIN_OPTION: mode})
+    return connection
+
+
+def abandon(connection: Connection) -> None:
+    """Roll back at the driver: after a failed COMMIT, SQLite may still hold the transaction
+    that SQLAlchemy already counts as ended."""
+    with contextlib.suppress(Exception):
+        driver = connection.connection.driver_connection
+        if getattr(driver, "in_transaction", False):
+            driver.rollback()
 
 
 def make_engine(url: str | URL | None = None, *, create_parent: bool = True) -> Engine:
@@ -69,6 +122,7 @@ def make_engine(url: str | URL | None = None, *, create_parent: bool = True) -> 
         engine = create_engine(resolved, connect_args={"timeout": busy_timeout()})
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
+        event.listen(engine, "checkin", _on_sqlite_checkin)
         return engine
     return create_engine(resolved)
 
@@ -93,53 +147,69 @@ def write_transaction(engine: Engine, *, check_intact: bool = True) -> Iterator[
     from sqlalchemy.exc import DBAPIError
 
     from exodb import integrity
-    from exodb.errors import DamagedDatabase, DatabaseBusy
+    from exodb.errors import DamagedDatabase
 
     where = str(sqlite_path(engine.url) or engine.url.render_as_string(hide_password=True))
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
-        if sqlite:
-            connection.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+        explicit_transactions(connection, "IMMEDIATE")
         try:
             transaction = connection.begin()
             if sqlite and check_intact and (found := integrity.problems(connection)):
                 raise DamagedDatabase(integrity.damaged_message(where, found[0]))
         except DBAPIError as exc:
+            abandon(connection)
             message = str(exc.orig)
-            if "database is locked" in message:
-                raise DatabaseBusy(
-                    f"another process is writing to {where}; exodb waited {busy_timeout():g} s "
-                    "for it to finish. Try again when it has, or wait longer with "
-                    "EXODB_BUSY_TIMEOUT=SECONDS; nothing was written"
-                ) from None
+            if is_locked(message):
+                raise busy_error(where) from None
             if integrity.is_damage(message):
                 raise DamagedDatabase(integrity.damaged_message(where, message)) from None
             raise
-        with transaction:
-            if not sqlite:
-                _take_load_lock(connection, where)
-            yield connection
+        try:
+            with transaction:
+                if not sqlite:
+                    _take_load_lock(connection, where)
+                yield connection
+        except DBAPIError as exc:
+            abandon(connection)
+            if is_locked(str(exc.orig)):  # a COMMIT that a reader's lock held off too long
+                raise busy_error(where) from None
+            raise
 
 
 def _take_load_lock(connection: Connection, where: str) -> None:
     """PostgreSQL: wait for another load's lock as long as SQLite would, then refuse."""
     from sqlalchemy.exc import DBAPIError
 
-    from exodb.errors import DatabaseBusy
-
     milliseconds = max(1, int(busy_timeout() * 1000))  # 0 would mean no limit at all
+    previous = connection.exec_driver_sql("SELECT current_setting('lock_timeout')").scalar()
     connection.exec_driver_sql(f"SET LOCAL lock_timeout = {milliseconds}")
     try:
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOAD_LOCK_KEY})
     except DBAPIError as exc:
-        if "lock timeout" not in str(exc.orig):
+        if getattr(exc.orig, "sqlstate", None) != "55P03":  # lock_not_available
             raise
-        raise DatabaseBusy(
-            f"another process is writing to {where}; exodb waited {busy_timeout():g} s "
-            "for it to finish. Try again when it has, or wait longer with "
-            "EXODB_BUSY_TIMEOUT=SECONDS; nothing was written"
-        ) from None
-    connection.exec_driver_sql("SET LOCAL lock_timeout = 0")  # the lock is ours; no limit now
+        raise busy_error(where) from None
+    # The lock is ours: the rest of the load runs under the setting it found.
+    connection.execute(text("SELECT set_config('lock_timeout', :v, true)"), {"v": previous})
+
+
+@contextmanager
+def read_snapshot(engine: Engine) -> Iterator[Connection]:
+    """A connection whose every read sees one state of the data, until the block ends.
+
+    SQLite: one deferred transaction (in WAL mode, readers never wait for writers).
+    PostgreSQL: a REPEATABLE READ, READ ONLY transaction. Nothing is written; it rolls back.
+    """
+    with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execution_options(isolation_level="REPEATABLE READ")
+        explicit_transactions(connection, "DEFERRED")
+        with connection.begin() as transaction:
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+            yield connection
+            transaction.rollback()
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

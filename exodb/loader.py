@@ -584,7 +584,7 @@ def data_generation(connection: Connection) -> int:
     return connection.execute(select(table.c.generation)).scalar() or 0
 
 
-def _advance_generation(connection: Connection, previous: int) -> None:
+def advance_generation(connection: Connection, previous: int) -> None:
     # In the load's own transaction: a report kept from before it can no longer be served.
     version = _metadata().tables["data_version"]
     connection.execute(version.delete())
@@ -599,7 +599,7 @@ def reindex(engine: Engine) -> int:
 
     with write_transaction(engine) as connection:
         documents = rebuild_index(connection)
-        _advance_generation(connection, data_generation(connection))
+        advance_generation(connection, data_generation(connection))
     _prepare_reports(engine)
     return documents
 
@@ -638,7 +638,7 @@ def load_folder(engine: Engine, folder: Path, *, replace_imports: bool = False) 
         counts = _write_or_explain(connection, seeds, str(folder))
         # Derived in the same transaction, so search never sees a half-loaded database.
         counts["search_document"] = rebuild_index(connection)
-        _advance_generation(connection, generation)
+        advance_generation(connection, generation)
         _reset_sequences(connection)
     _prepare_reports(engine)
     return counts
@@ -718,7 +718,7 @@ def import_path(
         files = [spec.BY_NAME[name].filename for name in seeds.files]
         importlog.record(connection, Path(path), files, records_in(counts), digest)
         counts["search_document"] = rebuild_index(connection)
-        _advance_generation(connection, data_generation(connection))
+        advance_generation(connection, data_generation(connection))
         _reset_sequences(connection)
     _prepare_reports(engine)
     return counts

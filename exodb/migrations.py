@@ -73,9 +73,6 @@ def current_revision(engine: Engine) -> str | None:
 IMPORT_LOG_REVISION = "0003"
 # The revision that creates the search index; an upgrade from below it must fill the index.
 SEARCH_REVISION = "0002"
-# PostgreSQL: upgrades and downgrades of one database run one at a time (a session lock held
-# across their per-revision transactions).
-MIGRATION_LOCK_KEY = 0x6578_6F64_625F_6D67  # "exodb_mg"
 
 
 class ImportLogWouldBeLost(SchemaError):
@@ -113,8 +110,14 @@ def _run(engine: Engine, action, revision: str, downgrading: bool = False) -> No
     from interleaving); a kill or a full disk rolls it all back. PostgreSQL: one transaction per
     revision, each with its revision stamp, under a session lock that keeps concurrent
     migrations of the same database in turn.
+
+    PostgreSQL: the session holds the loads' advisory lock across its revisions, so no load runs
+    against a schema halfway between two revisions, and two migrations take turns.
     """
-    from exodb.db import driver_execute
+    from sqlalchemy.exc import OperationalError
+
+    from exodb.config import sqlite_path
+    from exodb.db import LOAD_LOCK_KEY, busy_error, driver_execute, explicit_transactions, is_locked
 
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
@@ -125,12 +128,17 @@ def _run(engine: Engine, action, revision: str, downgrading: bool = False) -> No
             # Both pragmas take effect only outside a transaction, so they go first.
             driver_execute(connection, "PRAGMA journal_mode=WAL")
             driver_execute(connection, "PRAGMA foreign_keys=OFF")
-            connection.execution_options(exodb_sqlite_begin="IMMEDIATE")
+            explicit_transactions(connection, "IMMEDIATE")
         else:
-            connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
+            connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": LOAD_LOCK_KEY})
             connection.commit()
         try:
-            started_at = MigrationContext.configure(connection).get_current_revision()
+            try:
+                started_at = MigrationContext.configure(connection).get_current_revision()
+            except OperationalError as exc:
+                if is_locked(str(exc.orig)):
+                    raise busy_error(str(sqlite_path(engine.url))) from None
+                raise
             if downgrading:
                 _refuse_losing_imports(connection, revision)
             elif started_at is None:
@@ -142,7 +150,7 @@ def _run(engine: Engine, action, revision: str, downgrading: bool = False) -> No
                 problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if problems:
                     raise SchemaError(f"migration left dangling foreign keys: {problems[:5]}")
-            if not downgrading and _revision_number(started_at) < int(SEARCH_REVISION):
+            if not downgrading:
                 _fill_search_index(connection)
             connection.commit()
         except BaseException:
@@ -152,7 +160,7 @@ def _run(engine: Engine, action, revision: str, downgrading: bool = False) -> No
             if sqlite:
                 driver_execute(connection, "PRAGMA foreign_keys=ON")
             else:
-                connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_KEY})
+                connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": LOAD_LOCK_KEY})
                 connection.commit()
 
 
@@ -191,15 +199,19 @@ def _clear_unversioned_remnants(connection: Connection) -> None:
 
 
 def _fill_search_index(connection: Connection) -> None:
-    """An upgrade that created the search index over existing data fills it (and renews the data
-    generation that kept reports are tied to), in the upgrade's own transaction on SQLite."""
-    if not table_count(connection, "reference"):
+    """An upgrade that finds data but an empty search index fills it (and renews the data
+    generation that kept reports are tied to), in the upgrade's own transaction on SQLite.
+
+    That is the state after an upgrade from before the index existed, including one that was
+    interrupted after the index's own revision; an index the data left empty costs one count.
+    """
+    if not table_count(connection, "reference") or table_count(connection, "search_document"):
         return
-    from exodb.loader import _advance_generation, data_generation
+    from exodb.loader import advance_generation, data_generation
     from exodb.search import rebuild_index
 
     rebuild_index(connection)
-    _advance_generation(connection, data_generation(connection))
+    advance_generation(connection, data_generation(connection))
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

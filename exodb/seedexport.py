@@ -170,7 +170,9 @@ def _write_export(
     folder.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     digests: dict[str, str] = {}
-    with engine.connect() as connection:
+    from exodb.db import read_snapshot
+
+    with read_snapshot(engine) as connection:  # every file from one state of the data
         keys = _key_maps(connection)
         for seed in spec.SEED_FILES:
             rows = list(database_rows(connection, seed, keys))

@@ -383,7 +383,6 @@ def _converter(
     col: spec.Column,
     path: str,
     problems: list[Problem],
-    pool: dict,
     limit: int | None,
 ):
     """A function raw-cell -> value for ``col``, appending any problem; the common cases (plain
@@ -394,7 +393,11 @@ def _converter(
         col.kind == spec.REF and col.target != "references"
     )
     allowed = frozenset(col.values) if col.kind == spec.ENUM else None
-    shared = col.kind in (spec.ENUM, spec.REF)  # repeated values: keep one copy of each
+    # Repeated values of one column (enumeration values, keys it points at) share one string,
+    # and a value met again skips the checks. The pool is the column's own: "3" accepted as a
+    # section key is not thereby a reference number.
+    shared = simple and col.kind in (spec.ENUM, spec.REF)
+    pool: dict[str, str] = {}
     keyed = _is_key(seed, col)
     if keyed:
         screen = _key_problem
@@ -484,11 +487,10 @@ def parse_lines(
                 problems.append(Problem(where_path, 1, col.name, "required column is missing"))
         if any(p.path == where_path and p.line == 1 for p in problems):
             return []
-        pool: dict[str, str] = {}
         plan = [
             (
                 header.index(col.name) if col.name in header else None,
-                _converter(seed, col, where_path, problems, pool, _length_limit(seed, col)),
+                _converter(seed, col, where_path, problems, _length_limit(seed, col)),
             )
             for col in seed.columns
         ]

@@ -580,3 +580,14 @@ def test_keys_with_superscript_digits_sort_as_text_on_export(runner, fresh_url, 
     exported = runner.invoke(main, ["--db", fresh_url, "export", "csv", str(tmp_path / "out")])
     assert exported.exit_code == 0, exported.output
     assert "\u00b2,squared disease" in (tmp_path / "out" / "diseases.csv").read_text("utf-8")
+
+
+def test_a_value_accepted_in_one_column_is_checked_again_in_another(runner, fresh_url, tmp_path):
+    # "3" is a section key; as a reference number it must be checked as one: 3 is a cited
+    # reference (valid), 9999 is not (refused), whatever other columns accepted before.
+    studies = STUDIES + STUDY.replace(",3.1,", ",3,").replace("hostile_1", "a_1")
+    studies += STUDY.replace(",54,", ",3,").replace("hostile_1", "a_2")
+    folder = _folder(tmp_path, {"studies.csv": studies})
+    result = runner.invoke(main, ["--db", fresh_url, "validate", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"exodb: {folder}: 2 rows valid, nothing written\n"
