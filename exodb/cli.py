@@ -203,7 +203,11 @@ def resolve_format(fmt: str | None, output: str | None) -> str:
 
 
 def write(text: str, output: str | None) -> None:
-    """Print ``text``, or write it to ``output`` and say so on stderr."""
+    """Print ``text``, or write it to ``output`` and say so on stderr (``-`` is stdout)."""
+    if output == "":
+        raise click.UsageError("-o is empty; give a file name, or - for standard output")
+    if output == "-":
+        output = None
     if output:
         from exodb.safefile import write_text
 

@@ -65,9 +65,17 @@ def sqlite_path(url: Any) -> Path | None:
         return None
     from sqlalchemy.engine import make_url
 
-    database = make_url(url).database
-    if not database or database.startswith(":memory:") or database.startswith("file:"):
+    parsed = make_url(url)
+    database = parsed.database
+    if not database or database.startswith(":memory:"):
         return None
+    if database.startswith("file:"):  # a SQLite URI (?uri=true): the file it names
+        from urllib.parse import unquote, urlsplit
+
+        path = unquote(urlsplit(database).path)
+        if not path or path == ":memory:" or "mode=memory" in database:
+            return None
+        return Path(path)
     return Path(database)
 
 

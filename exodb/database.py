@@ -97,8 +97,12 @@ def build_sqlite_file(path: Path, *, seeds: Path | None = None, seed: bool = Tru
     from exodb.config import sqlite_url
 
     report = _build_new_file(path, lambda engine: init_database(engine, seeds=seeds, seed=seed))
-    if report is None:
-        return InitReport(url=sqlite_url(path), revision="", seeded=False, rows=0)
+    if report is None:  # another process published it first: make sure it is complete
+        engine = make_engine(sqlite_url(path), create_parent=False)
+        try:
+            report = init_database(engine, seeds=seeds, seed=seed)
+        finally:
+            engine.dispose()
     return InitReport(
         url=sqlite_url(path), revision=report.revision, seeded=report.seeded, rows=report.rows
     )
@@ -193,7 +197,14 @@ def backup(url: str | None, target: Path, *, overwrite: bool = False) -> Path:
             "`pg_dump --format=custom DBNAME > exodb.dump`)"
         )
     target = Path(target)
-    with replacing(target, protect=database_files(path), overwrite=overwrite) as temporary:
+    import os
+    import stat
+
+    # The copy is as private as the database: a 0600 file must not back up as 0644.
+    source_mode = stat.S_IMODE(os.stat(path).st_mode) if path.exists() else None
+    with replacing(
+        target, protect=database_files(path), overwrite=overwrite, mode=source_mode
+    ) as temporary:
         source = sqlite3.connect(sqlite_uri(path, "ro"), uri=True)
         destination = sqlite3.connect(temporary)
         try:

@@ -119,12 +119,46 @@ def make_engine(url: str | URL | None = None, *, create_parent: bool = True) -> 
     if path is not None and create_parent:
         path.parent.mkdir(parents=True, exist_ok=True)
     if str(resolved).startswith("sqlite"):
+        _refuse_ignored_options(resolved)
         engine = create_engine(resolved, connect_args={"timeout": busy_timeout()})
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
         event.listen(engine, "checkin", _on_sqlite_checkin)
         return engine
-    return create_engine(resolved)
+    return _server_engine(resolved)
+
+
+def _refuse_ignored_options(url: str | URL) -> None:
+    """SQLite options such as ?mode=ro take effect only in the file: URI form; elsewhere the
+    driver ignores them, and a "read-only" database would be written to."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    uri = str(parsed.query.get("uri", "")).lower() == "true"
+    ignored = sorted(set(parsed.query) - {"uri", "timeout", "check_same_thread"})
+    if ignored and not uri:
+        raise ValueError(
+            f"the SQLite URL option(s) {', '.join(ignored)} take effect only in the URI form "
+            "(sqlite:///file:PATH?mode=ro&uri=true); give a plain path otherwise"
+        )
+
+
+def _server_engine(url: str | URL) -> Engine:
+    """An engine for a server URL, or a clear error for a dialect or driver that is missing."""
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        return create_engine(url)
+    except NoSuchModuleError:
+        raise ValueError(
+            f"exodb works with SQLite files and PostgreSQL (postgresql+psycopg://...); "
+            f"'{str(url).split(':', 1)[0]}' is not one of them"
+        ) from None
+    except ArgumentError as exc:
+        raise ValueError(f"not a database URL: {exc}") from None
+    except ModuleNotFoundError as exc:
+        hint = " (pip install 'exodb[postgres]')" if "psycopg" in str(exc) else ""
+        raise ValueError(f"the database driver is not installed: {exc.name}{hint}") from None
 
 
 def driver_execute(connection: Connection, sql: str) -> None:

@@ -12,7 +12,9 @@ from sqlalchemy import Connection
 # Words in the databases' errors that mean the disk (or a quota) has no room left.
 _FULL_WORDS = ("database or disk is full", "no space left on device", "disk quota exceeded")
 # Words in SQLite's own errors that mean the file itself is damaged (not the statement).
-_DAMAGE_WORDS = ("malformed", "not a database", "file is encrypted", "disk i/o error")
+# (A disk I/O error is not among them: it is often passing, and restoring a backup would lose
+# newer evidence.)
+_DAMAGE_WORDS = ("malformed", "not a database", "file is encrypted")
 
 
 def problems(connection: Connection, *, full: bool = False) -> list[str]:
@@ -30,9 +32,11 @@ def problems(connection: Connection, *, full: bool = False) -> list[str]:
 
 def damaged_message(where: str, detail: str) -> str:
     """The one message for a damaged database file: what SQLite said, and what to do."""
+    import shlex
+
     return (
         f"the database {where} is damaged ({detail}); nothing was written. Check it with "
-        f"`sqlite3 '{where}' 'PRAGMA integrity_check'` and restore your latest backup"
+        f"`sqlite3 {shlex.quote(where)} 'PRAGMA integrity_check'` and restore your latest backup"
     )
 
 

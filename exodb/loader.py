@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -663,6 +664,11 @@ def _write_or_explain(
         raise SeedError([problem]) from None
 
 
+def _utc(moment: datetime) -> datetime:
+    """A logged time in UTC (PostgreSQL returns it in the session's time zone; SQLite naive)."""
+    return moment.astimezone(UTC) if moment.tzinfo else moment
+
+
 def records_in(counts: dict[str, int]) -> int:
     """How many CSV records a load wrote (its derived rows, names and links, not counted)."""
     return sum(counts.get(seed.table, 0) for seed in spec.SEED_FILES)
@@ -710,7 +716,7 @@ def import_path(
             if earlier is not None and importlog.is_repeat(problems, rows):
                 raise AlreadyImported(
                     f"every record of {path} is already in the database: the same files were "
-                    f"imported on {earlier.imported_at:%Y-%m-%d %H:%M} UTC (import "
+                    f"imported on {_utc(earlier.imported_at):%Y-%m-%d %H:%M} UTC (import "
                     f"{earlier.number}, {earlier.rows} records); nothing was written"
                 )
             raise SeedError(problems)

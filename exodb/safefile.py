@@ -65,10 +65,23 @@ def refuse_protected(target: Path, protected: Iterable[Path]) -> None:
             )
 
 
-def _new_file_mode() -> int:
-    umask = os.umask(0)
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux tells it (os.umask would set
+    it for a moment, for every thread)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    umask = os.umask(0o022)
     os.umask(umask)
-    return 0o666 & ~umask
+    return umask
+
+
+def _new_file_mode() -> int:
+    return 0o666 & ~_umask()
 
 
 def fsync_folder(folder: Path) -> None:
@@ -88,10 +101,9 @@ STALE_SECONDS = 600
 
 def remove_stale_temporaries(final: Path) -> None:
     """Delete what killed writes to ``final`` left beside it (``.NAME.XXXXXXXX.tmp`` and their
-    SQLite companions, and folder swaps' ``.old`` folders), once they are surely abandoned."""
-    pattern = re.compile(
-        rf"^\.{re.escape(final.name)}\.[a-z0-9_]{{8}}\.(tmp|old)(-wal|-shm|-journal)?$"
-    )
+    SQLite companions), once they are surely abandoned. A folder swap's ``.old`` folder is never
+    removed this way: after a failed swap it may hold the only copy of an earlier export."""
+    pattern = re.compile(rf"^\.{re.escape(final.name)}\.[a-z0-9_]{{8}}\.tmp(-wal|-shm|-journal)?$")
     try:
         entries = list(os.scandir(final.parent))
     except OSError:
@@ -120,7 +132,11 @@ def _check_target(target: Path, protect: Iterable[Path]) -> tuple[Path, os.stat_
 
 @contextlib.contextmanager
 def replacing(
-    target: str | os.PathLike[str], *, protect: Iterable[Path] = (), overwrite: bool = True
+    target: str | os.PathLike[str],
+    *,
+    protect: Iterable[Path] = (),
+    overwrite: bool = True,
+    mode: int | None = None,
 ) -> Iterator[Path]:
     """A temporary path in ``target``'s folder; on success it is flushed and renamed to
     ``target``, on any exception removed (with any SQLite companions), ``target`` untouched.
@@ -132,6 +148,9 @@ def replacing(
     final, info = _check_target(target, protect)
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise UnsafeTarget(f"cannot write to {target}: it is a folder")
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        # Renaming over a device or a FIFO would replace it (as root, even /dev/null).
+        raise UnsafeTarget(f"cannot write to {target}: it is not a regular file")
     if info is not None and not overwrite:
         raise UnsafeTarget(f"{target} exists; choose another name or pass --force")
     folder = final.parent
@@ -144,7 +163,8 @@ def replacing(
         raise OSError(exc.errno, exc.strerror, str(target)) from None
     temporary = Path(name)
     try:
-        mode = stat.S_IMODE(info.st_mode) if info and stat.S_ISREG(info.st_mode) else None
+        if mode is None and info is not None:
+            mode = stat.S_IMODE(info.st_mode)  # a replaced file keeps its permissions
         os.fchmod(descriptor, mode if mode is not None else _new_file_mode())
         os.close(descriptor)
         yield temporary
@@ -177,9 +197,13 @@ def atomic_output(
 ) -> Iterator[BinaryIO]:
     """A binary file to write ``target``'s new content into; it replaces ``target`` on success
     (see :func:`replacing`). An existing device or pipe is written to directly."""
-    final, info = _check_target(Path(target), protect)
-    if info is not None and not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
-        with open(final, "wb") as handle:  # /dev/null, /dev/stdout, a pipe: as the user asked
+    target = Path(target)
+    refuse_protected(target, protect)
+    if is_stream(target):
+        # /dev/null, /dev/stdout, a pipe: written as the user asked, through the name given
+        # (its resolved form can be /proc/PID/fd/pipe:[N], or the file a shell redirected
+        # stdout to, which renaming over would destroy). Appending keeps what is there.
+        with open(target, "ab") as handle:
             yield handle
         return
     with (
@@ -187,6 +211,22 @@ def atomic_output(
         open(temporary, "wb") as handle,
     ):
         yield handle
+
+
+# Names that stand for an open file of this process, not a file of their own.
+_STREAM_PREFIXES = ("/dev/stdout", "/dev/stderr", "/dev/fd/", "/proc/self/fd/")
+
+
+def is_stream(target: Path) -> bool:
+    """True for a target that is written to, never replaced: an existing device or pipe, or a
+    name for one of this process's open files (/dev/stdout, /dev/fd/N)."""
+    if str(target).startswith(_STREAM_PREFIXES) or str(target) == "/dev/stdout":
+        return True
+    try:
+        mode = os.stat(target).st_mode  # the kernel follows /proc's links correctly
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
 def _publish_new(temporary: Path, final: Path, target: Path) -> None:
@@ -249,6 +289,7 @@ def replacing_folder(target: str | os.PathLike[str]) -> Iterator[Path]:
     except OSError as exc:  # name the folder the user gave, not the temporary one
         raise OSError(exc.errno, exc.strerror, str(target)) from None
     try:
+        _copy_folder_permissions(final, staging)
         yield staging
         fsync_folder(staging)
         if not final.exists():
@@ -261,9 +302,40 @@ def replacing_folder(target: str | os.PathLike[str]) -> Iterator[Path]:
             )
             os.rmdir(aside)
             os.rename(final, aside)
-            os.rename(staging, final)
+            try:
+                os.rename(staging, final)
+            except OSError:
+                os.rename(aside, final)  # the earlier folder back under its name
+                raise
             shutil.rmtree(aside)
         fsync_folder(final.parent)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _copy_folder_permissions(final: Path, staging: Path) -> None:
+    """The new folder gets the replaced one's mode and group (mkdtemp makes it 0700), or the
+    umask's mode for a new one."""
+    try:
+        info = os.stat(final)
+    except FileNotFoundError:
+        os.chmod(staging, 0o777 & ~_umask())
+        return
+    os.chmod(staging, stat.S_IMODE(info.st_mode))
+    with contextlib.suppress(OSError):
+        os.chown(staging, -1, info.st_gid)
+
+
+def can_replace_folder(target: Path) -> bool:
+    """Whether :func:`replacing_folder` can swap ``target``: not a mount point, and its parent
+    (where the new folder is built) writable and on the same file system."""
+    final = Path(os.path.realpath(target))
+    parent = final.parent
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return False
+    if final.exists():
+        if os.path.ismount(final):
+            return False
+        return os.stat(final).st_dev == os.stat(parent).st_dev
+    return True

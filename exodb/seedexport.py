@@ -93,6 +93,14 @@ def database_rows(
 MANIFEST = "exodb-export.json"
 
 
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        a, b = os.stat(first), os.stat(second)
+    except OSError:
+        return os.path.realpath(first) == os.path.realpath(second)
+    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
+
+
 def _check_folder(folder: Path, force: bool, protect: list[Path]) -> bool:
     """Refuse to export where it would overwrite what is not a previous exodb export; True when
     ``force`` lets the export in among other files."""
@@ -103,13 +111,19 @@ def _check_folder(folder: Path, force: bool, protect: list[Path]) -> bool:
     above = next((p for p in folder.absolute().parents if p.exists()), None)
     if above is not None and not above.is_dir():
         raise ValueError(f"cannot export into {folder}: {above} is a file, not a folder")
-    if os.path.realpath(folder) == os.path.realpath(seeds_dir()):
+    if _same_file(folder, seeds_dir()):  # by inode too: a bind mount or symlink is the same
         raise ValueError(
             f"refusing to export into {folder}: it is the bundled seeds folder, and imported "
             "records written there would be loaded as curated ones; choose another folder"
         )
     if not folder.is_dir():
         return False
+    inside = [p for p in protect if p.exists() and _same_file(p.parent, folder)]
+    if inside:
+        raise ValueError(
+            f"refusing to export into {folder}: the database {inside[0].name} is in that folder, "
+            "and replacing the folder would remove it; choose another folder"
+        )
     entries = sorted(entry.name for entry in folder.iterdir())
     if not entries:
         return False
@@ -146,14 +160,14 @@ def export_folder(
 
     folder = Path(folder)
     protect = protect or []
-    foreign = _check_folder(folder, force, protect)
-    if foreign:
-        # --force among other files: they stay, so the folder cannot be swapped whole; each
-        # file is still written whole.
-        return _write_export(engine, folder, progress, protect)
-    from exodb.safefile import replacing_folder
+    from exodb.safefile import can_replace_folder, replacing_folder
 
+    foreign = _check_folder(folder, force, protect)
     folder.parent.mkdir(parents=True, exist_ok=True)
+    if foreign or not can_replace_folder(folder):
+        # --force among other files (they stay), or a folder that cannot be swapped (a mount
+        # point, a parent we may not write): each file is still written whole, in place.
+        return _write_export(engine, folder, progress, protect)
     with replacing_folder(folder) as staging:
         return _write_export(engine, staging, progress, protect)
 

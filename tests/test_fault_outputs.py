@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import shutil
 import sqlite3
 import stat
 import time
@@ -427,3 +428,152 @@ def test_a_full_disk_on_output_names_the_file(runner, lab, tmp_path, monkeypatch
         f"Error: the disk is full ({target}: No space left on device); nothing was written. "
         "Free some space and run the command again\n"
     )
+
+
+# --- found by trying to break the guarantees ----------------------------------------------------
+
+
+def file_uri(path: Path) -> str:
+    return f"sqlite:///file:{path}?uri=true"
+
+
+def test_a_file_uri_database_is_protected_and_backed_up(runner, lab, tmp_path):
+    before = evidence(lab)
+    result = run(runner, file_uri(lab), "trials", "--format", "csv", "-o", str(lab))
+    assert result.exit_code == 1
+    assert "it is the database file" in result.output
+    assert evidence(lab) == before
+    target = tmp_path / "b.sqlite"
+    assert run(runner, file_uri(lab), "backup", str(target)).exit_code == 0
+    assert evidence(target) == before
+
+
+def test_dash_is_standard_output_and_an_empty_name_is_refused(runner, lab, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run(runner, lab, "trials", "--format", "csv", "-o", "-")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("registry_id,phase,")
+    assert not (tmp_path / "-").exists()
+    empty = run(runner, lab, "trials", "-o", "")
+    assert empty.exit_code == 2 and "-o is empty" in empty.output
+
+
+def test_dev_stdout_writes_to_the_pipe_or_appends_to_the_redirected_file(lab, tmp_path):
+    import subprocess
+    import sys
+
+    exodb = [sys.executable, "-m", "exodb", "--db", str(lab), "trials", "--format", "csv"]
+    piped = subprocess.run(
+        [*exodb, "-o", "/dev/stdout"], capture_output=True, text=True, timeout=60
+    )
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stdout.startswith("registry_id,phase,")
+    log = tmp_path / "log.txt"
+    log.write_text("an earlier line\n", encoding="utf-8")
+    with log.open("a", encoding="utf-8") as handle:
+        subprocess.run([*exodb, "-o", "/dev/stdout"], stdout=handle, timeout=60, check=True)
+    content = log.read_text(encoding="utf-8")
+    assert content.startswith("an earlier line\nregistry_id,phase,")
+
+
+def test_backup_never_replaces_a_fifo_or_a_device(runner, lab, tmp_path):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    result = run(runner, lab, "backup", "--force", str(fifo))
+    assert result.exit_code == 1
+    assert f"cannot write to {fifo}: it is not a regular file" in result.output
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_backup_keeps_the_databases_permissions(runner, lab, tmp_path):
+    lab.chmod(0o600)
+    target = tmp_path / "b.sqlite"
+    assert run(runner, lab, "backup", str(target)).exit_code == 0
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_an_export_folder_keeps_its_permissions(runner, lab, tmp_path):
+    folder = tmp_path / "shared"
+    assert run(runner, lab, "export", "csv", str(folder)).exit_code == 0
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o777 & ~_umask()
+    folder.chmod(0o750)
+    assert run(runner, lab, "export", "csv", str(folder)).exit_code == 0
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o750
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+def test_an_export_never_swaps_away_the_database_inside_the_folder(runner, lab, tmp_path):
+    folder = tmp_path / "exp"
+    assert run(runner, lab, "export", "csv", str(folder)).exit_code == 0
+    inside = folder / "studies.csv"  # a database under a seed file's name, inside the export
+    shutil.copy(lab, inside)
+    with sqlite3.connect(inside) as connection:
+        connection.execute("PRAGMA journal_mode=DELETE")
+    connection.close()
+    before = evidence(inside)
+    result = run(runner, inside, "export", "csv", str(folder))
+    assert result.exit_code == 1
+    assert f"refusing to export into {folder}: the database studies.csv is in that folder" in (
+        result.output
+    )
+    assert evidence(inside) == before
+
+
+def test_the_seeds_folder_is_refused_under_another_name(runner, lab, tmp_path):
+    link = tmp_path / "myseeds"
+    link.symlink_to(seeds_dir())
+    result = run(runner, lab, "export", "csv", str(link), "--force")
+    assert result.exit_code == 1 and "it is the bundled seeds folder" in result.output
+    import subprocess
+
+    bound = tmp_path / "bound"
+    bound.mkdir()
+    if subprocess.run(
+        ["mount", "--bind", str(seeds_dir()), str(bound)], capture_output=True, timeout=30
+    ).returncode:
+        pytest.skip("no bind mount here")
+    try:
+        result = run(runner, lab, "export", "csv", str(bound), "--force")
+    finally:
+        subprocess.run(["umount", str(bound)], capture_output=True, timeout=30)
+    assert result.exit_code == 1 and "it is the bundled seeds folder" in result.output
+
+
+def test_an_export_onto_a_mount_point_is_written_in_place(runner, lab, tmp_path):
+    import subprocess
+
+    mount = tmp_path / "stick"
+    mount.mkdir()
+    if subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount)],
+        capture_output=True,
+        timeout=30,
+    ).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        result = run(runner, lab, "export", "csv", str(mount))
+        names = sorted(p.name for p in mount.iterdir())
+    finally:
+        subprocess.run(["umount", str(mount)], capture_output=True, timeout=30)
+    assert result.exit_code == 0, result.output
+    assert "studies.csv" in names and "exodb-export.json" in names
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("garbage://x", "'garbage' is not one of them"),
+        ("sqlite:////tmp/x.sqlite?mode=ro", "take effect only in the URI form"),
+    ],
+)
+def test_urls_exodb_cannot_honour_are_one_clear_line(runner, lab, url, message):
+    if "mode=ro" in url:
+        url = f"sqlite:///{lab}?mode=ro"
+    result = run(runner, url, "trials")
+    assert result.exit_code == 1
+    assert message in result.output

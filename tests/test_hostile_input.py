@@ -591,3 +591,19 @@ def test_a_value_accepted_in_one_column_is_checked_again_in_another(runner, fres
     result = runner.invoke(main, ["--db", fresh_url, "validate", str(folder)])
     assert result.exit_code == 0, result.output
     assert result.output == f"exodb: {folder}: 2 rows valid, nothing written\n"
+
+
+def test_a_header_of_a_million_columns_is_answered_at_once(tmp_path):
+    header = "key,kind,full_name,parent,aliases,note" + ",x" * 1_000_000
+    folder = _folder(tmp_path, {"molecules.csv": header + "\nm,mirna,,miRNA,,\n"})
+    url = f"sqlite:///{tmp_path / 'none.sqlite'}"
+    process = subprocess.run(
+        [sys.executable, "-m", "exodb", "--db", url, "validate", "--as-seed", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=120,  # a guard against the quadratic check that hung here, not a timing
+    )
+    assert process.returncode == 1
+    lines = process.stderr.splitlines()
+    assert sum(": x: unknown column;" in line for line in lines) == 1
+    assert f"{folder / 'molecules.csv'}:1: x: column appears twice in the header" in lines
