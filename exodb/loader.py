@@ -606,10 +606,17 @@ def reindex(engine: Engine) -> int:
 
 
 def _prepare_reports(engine: Engine) -> None:
-    """After a load has committed: keep the default cross-tab reports of a large database."""
+    """After a load has committed: keep the default cross-tab reports of a large database.
+
+    Optional work: Ctrl-C here skips it (the reports are computed on their first request)
+    rather than reporting a committed load as aborted.
+    """
     from exodb.reportcache import prepare
 
-    prepare(engine)
+    try:
+        prepare(engine)
+    except KeyboardInterrupt:
+        return
 
 
 def load_folder(engine: Engine, folder: Path, *, replace_imports: bool = False) -> dict[str, int]:

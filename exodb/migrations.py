@@ -130,8 +130,7 @@ def _run(engine: Engine, action, revision: str, downgrading: bool = False) -> No
             driver_execute(connection, "PRAGMA foreign_keys=OFF")
             explicit_transactions(connection, "IMMEDIATE")
         else:
-            connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": LOAD_LOCK_KEY})
-            connection.commit()
+            _take_migration_lock(connection, str(engine.url.render_as_string(hide_password=True)))
         try:
             try:
                 started_at = MigrationContext.configure(connection).get_current_revision()
@@ -196,6 +195,27 @@ def _clear_unversioned_remnants(connection: Connection) -> None:
         connection.exec_driver_sql(f'DROP TABLE IF EXISTS "{FTS_TABLE}"')
     for table in reversed(ours):
         connection.exec_driver_sql(f'DROP TABLE IF EXISTS "{table.name}"')
+
+
+def _take_migration_lock(connection: Connection, where: str) -> None:
+    """PostgreSQL: the loads' lock for the whole migration, waited for as a load waits."""
+    from sqlalchemy.exc import DBAPIError
+
+    from exodb.db import LOAD_LOCK_KEY, busy_error, busy_timeout
+
+    connection.exec_driver_sql(f"SET lock_timeout = {max(1, int(busy_timeout() * 1000))}")
+    try:
+        connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": LOAD_LOCK_KEY})
+    except DBAPIError as exc:
+        connection.rollback()
+        if getattr(exc.orig, "sqlstate", None) == "55P03":
+            raise busy_error(where) from None
+        raise
+    finally:
+        if connection.in_transaction():
+            connection.commit()
+        connection.exec_driver_sql("RESET lock_timeout")
+        connection.commit()
 
 
 def _fill_search_index(connection: Connection) -> None:

@@ -131,6 +131,8 @@ def test_a_failing_revision_leaves_no_half_of_itself(fresh_url, monkeypatch):
     result = CliRunner().invoke(main, ["--db", fresh_url, "init"])
     assert result.exit_code == 0, result.output
     assert migrations.current_revision(engine) == migrations.head_revision()
+    with session_factory(engine)() as session:  # the index, built by no finished upgrade yet
+        assert search(session, "ferroptosis")
     engine.dispose()
 
 

@@ -195,6 +195,21 @@ def test_a_writer_that_waits_too_long_is_refused_clearly(runner, fresh_url, tmp_
     assert run(runner, fresh_url, "import", str(user)).exit_code == 0
 
 
+@pytest.mark.parametrize("command", [["init"], ["seed"], ["reindex"]])
+def test_every_writing_command_waits_then_says_so(runner, fresh_url, monkeypatch, command):
+    monkeypatch.setenv("EXODB_BUSY_TIMEOUT", "0.3")
+    before = snapshot(fresh_url)
+    holder = WriteLockHolder(fresh_url)
+    try:
+        result = run(runner, fresh_url, *command)
+    finally:
+        holder.release()
+    assert result.exit_code == 1, result.output
+    assert "another process is writing to" in result.output
+    assert "exodb waited 0.3 s for it to finish" in result.output
+    assert snapshot(fresh_url) == before
+
+
 def test_busy_is_an_error_of_its_own_for_library_callers(fresh_url, tmp_path, monkeypatch):
     monkeypatch.setenv("EXODB_BUSY_TIMEOUT", "0.1")
     holder = WriteLockHolder(fresh_url)
