@@ -224,6 +224,4 @@ def backup(url: str | None, target: Path, *, overwrite: bool = False) -> Path:
 
 
 def _no_backup(path: Path, detail: str) -> str:
-    return integrity.damaged_message(str(path), detail).replace(
-        "nothing was written", "no backup was written"
-    )
+    return integrity.damaged_message(str(path), detail, "no backup was written")

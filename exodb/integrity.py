@@ -30,12 +30,12 @@ def problems(connection: Connection, *, full: bool = False) -> list[str]:
     return [] if found == ["ok"] else found
 
 
-def damaged_message(where: str, detail: str) -> str:
+def damaged_message(where: str, detail: str, outcome: str = "nothing was written") -> str:
     """The one message for a damaged database file: what SQLite said, and what to do."""
     import shlex
 
     return (
-        f"the database {where} is damaged ({detail}); nothing was written. Check it with "
+        f"the database {where} is damaged ({detail}); {outcome}. Check it with "
         f"`sqlite3 {shlex.quote(where)} 'PRAGMA integrity_check'` and restore your latest backup"
     )
 
