@@ -389,3 +389,19 @@ def test_seed_into_a_new_file_is_built_whole_or_not_at_all(runner, tmp_path, see
     assert result.output.startswith("exodb: loaded ")
     count = run(runner, str(target), "sql", "SELECT count(*) AS n FROM study", "--format", "csv")
     assert count.stdout == "n\n57\n"
+
+
+def test_an_open_session_sees_a_load_and_does_not_hold_it_up(fresh_url, tmp_path, monkeypatch):
+    """A notebook keeps exodb.connect() open while a colleague imports: the import is not
+    kept waiting, and the notebook's next question sees the new study."""
+    import exodb
+    from exodb import queries
+
+    monkeypatch.setenv("EXODB_BUSY_TIMEOUT", "2")
+    user = write_folder(tmp_path / "user", BDNF_LINK)
+    with exodb.connect(fresh_url) as session:
+        assert "userfan_73" not in [s.key for s in queries.studies(session, ref=73)]
+        engine = make_engine(fresh_url)
+        loader.import_path(engine, user)
+        engine.dispose()
+        assert "userfan_73" in [s.key for s in queries.studies(session, ref=73)]
