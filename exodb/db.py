@@ -147,12 +147,15 @@ def _server_engine(url: str | URL) -> Engine:
     """An engine for a server URL, or a clear error for a dialect or driver that is missing."""
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
+    scheme = str(url).split(":", 1)[0]
     try:
+        if not scheme.startswith("postgresql"):
+            raise NoSuchModuleError(scheme)
         return create_engine(url)
     except NoSuchModuleError:
         raise ValueError(
             f"exodb works with SQLite files and PostgreSQL (postgresql+psycopg://...); "
-            f"'{str(url).split(':', 1)[0]}' is not one of them"
+            f"'{scheme}' is not one of them"
         ) from None
     except ArgumentError as exc:
         raise ValueError(f"not a database URL: {exc}") from None

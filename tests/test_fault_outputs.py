@@ -568,6 +568,7 @@ def test_an_export_onto_a_mount_point_is_written_in_place(runner, lab, tmp_path)
     ("url", "message"),
     [
         ("garbage://x", "'garbage' is not one of them"),
+        ("mysql://u@127.0.0.1/x", "'mysql' is not one of them"),
         ("sqlite:////tmp/x.sqlite?mode=ro", "take effect only in the URI form"),
     ],
 )
