@@ -20,7 +20,13 @@ NO_REF = "CAST(NULL AS INTEGER)"
 
 def _sources(dialect: str) -> tuple[tuple[str, str], ...]:
     """Each source of searchable text: (entity, SQL selecting key, ref, field, text)."""
-    joined = "string_agg(a.alias, ' ')" if dialect == "postgresql" else "group_concat(a.alias, ' ')"
+    # In curated order: PostgreSQL's string_agg otherwise follows whatever plan it picks, and
+    # the same data would give different documents (SQLite reads the rows in insertion order).
+    joined = (
+        "string_agg(a.alias, ' ' ORDER BY a.position)"
+        if dialect == "postgresql"
+        else "group_concat(a.alias, ' ')"
+    )
     return (
         (
             "study",
