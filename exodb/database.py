@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,40 +94,23 @@ def build_sqlite_file(path: Path, *, seeds: Path | None = None, seed: bool = Tru
     (or a schema-only one that answers every question with nothing) under that name.
 
     Two processes building the same file at once are fine: the first to finish publishes it,
-    the other's copy is discarded and the published one is used.
+    and the other completes the published one instead.
     """
     from exodb.config import sqlite_url
 
-    report = _build_new_file(path, lambda engine: init_database(engine, seeds=seeds, seed=seed))
-    if report is None:  # another process published it first: make sure it is complete
-        engine = make_engine(sqlite_url(path), create_parent=False)
-        try:
-            report = init_database(engine, seeds=seeds, seed=seed)
-        finally:
-            engine.dispose()
-    return InitReport(
-        url=sqlite_url(path), revision=report.revision, seeded=report.seeded, rows=report.rows
-    )
+    return init_url(sqlite_url(path), seeds=seeds, seed=seed)
 
 
-def seed_url(url: str | None, folder: Path, *, replace_imports: bool = False) -> dict[str, int]:
-    """``exodb seed``: replace the database's content with the seed files in ``folder``.
-
-    A new SQLite file is built whole, as :func:`build_sqlite_file` does; an existing database
-    is upgraded first, then loaded in one transaction (see :func:`exodb.loader.load_folder`).
-    """
-    from exodb import loader, migrations
-
-    def fill(engine: Engine) -> dict[str, int]:
-        migrations.upgrade(engine)
-        return loader.load_folder(engine, folder, replace_imports=replace_imports)
-
+def _on_database(url: str | None, fill: Callable[[Engine], T]) -> T:
+    """Run ``fill`` on the database at ``url``; a SQLite file that does not exist yet is built
+    whole (:func:`_build_new_file`), any other database is used as it is."""
     resolved = resolve_url(url)
     path = sqlite_path(resolved)
     if path is not None and not path.exists():
-        counts = _build_new_file(path, fill)
-        if counts is not None:
-            return counts
+        result = _build_new_file(path, fill)
+        if result is not None:
+            return result
+        # Another process published the file first: carry on with the published one.
     engine = make_engine(resolved)
     try:
         return fill(engine)
@@ -133,20 +118,37 @@ def seed_url(url: str | None, folder: Path, *, replace_imports: bool = False) ->
         engine.dispose()
 
 
+def seed_url(url: str | None, folder: Path, *, replace_imports: bool = False) -> dict[str, int]:
+    """``exodb seed``: replace the database's content with the seed files in ``folder``.
+
+    A new SQLite file is built whole; an existing database is upgraded first, then loaded in
+    one transaction (see :func:`exodb.loader.load_folder`).
+    """
+    from exodb import loader, migrations
+
+    def fill(engine: Engine) -> dict[str, int]:
+        migrations.upgrade(engine)
+        return loader.load_folder(engine, folder, replace_imports=replace_imports)
+
+    return _on_database(url, fill)
+
+
 def init_url(
     url: str | None, *, reseed: bool = False, seeds: Path | None = None, seed: bool = True
 ) -> InitReport:
-    """``exodb init``: a new SQLite file is built whole (:func:`build_sqlite_file`); an existing
-    database is upgraded (each migration whole or not at all) and seeded if empty."""
-    resolved = resolve_url(url)
-    path = sqlite_path(resolved)
-    if path is not None and not path.exists():
-        return build_sqlite_file(path, seeds=seeds, seed=seed)
-    engine = make_engine(resolved)
-    try:
-        return init_database(engine, reseed=reseed, seeds=seeds, seed=seed)
-    finally:
-        engine.dispose()
+    """``exodb init``: a new SQLite file is built whole; an existing database is upgraded (each
+    migration whole or not at all) and seeded if empty."""
+    import dataclasses
+
+    report = _on_database(url, lambda e: init_database(e, reseed=reseed, seeds=seeds, seed=seed))
+    # Built in a temporary file, the report names that file; the user named this one.
+    return dataclasses.replace(report, url=_shown_url(url))
+
+
+def _shown_url(url: str | None) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(resolve_url(url)).render_as_string(hide_password=True)
 
 
 def open_database(url: str | None = None, *, notify: Callable[[str], None] | None = None) -> Engine:
@@ -197,9 +199,6 @@ def backup(url: str | None, target: Path, *, overwrite: bool = False) -> Path:
             "`pg_dump --format=custom DBNAME > exodb.dump`)"
         )
     target = Path(target)
-    import os
-    import stat
-
     # The copy is as private as the database: a 0600 file must not back up as 0644.
     source_mode = stat.S_IMODE(os.stat(path).st_mode) if path.exists() else None
     with replacing(

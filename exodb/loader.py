@@ -135,7 +135,7 @@ class _Validator:
             if key in in_database:
                 shown = ", ".join(f"{k}={v}" for k, v in zip(seed.key, key, strict=True))
                 self.problem(
-                    seed.name, row.line, seed.key[0], f"({shown}) is already in the database"
+                    seed.name, row.line, seed.key[0], f"({shown}) {importlog.ALREADY_PRESENT}"
                 )
             elif key in first:
                 shown = ", ".join(f"{k}={v}" for k, v in zip(seed.key, key, strict=True))

@@ -71,8 +71,6 @@ def current_revision(engine: Engine) -> str | None:
 
 # The revision that creates import_log, the record that protects imported rows from `exodb seed`.
 IMPORT_LOG_REVISION = "0003"
-# The revision that creates the search index; an upgrade from below it must fill the index.
-SEARCH_REVISION = "0002"
 
 
 class ImportLogWouldBeLost(SchemaError):
