@@ -151,7 +151,10 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(runner, lab, tmp_pa
 def test_a_write_into_a_missing_folder_is_one_clear_line(runner, lab, tmp_path):
     target = tmp_path / "nowhere" / "out.csv"
     result = run(runner, lab, "cell-sources", "-o", str(target))
-    assert result.exit_code != 0
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: cannot write {target}: the folder {target.parent} does not exist\n"
+    )
     assert not target.parent.exists()
 
 

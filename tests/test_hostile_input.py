@@ -49,6 +49,13 @@ def _refused(result, expected: str) -> None:
     assert result.stderr.splitlines()[-1].endswith("nothing was written")
 
 
+def _import_refused(runner, url: str, folder: Path, expected: str) -> None:
+    """Importing ``folder`` is refused with the ``expected`` line, and the database is unchanged."""
+    before = snapshot(url)
+    _refused(runner.invoke(main, ["--db", url, "import", str(folder)]), expected)
+    assert snapshot(url) == before
+
+
 def _run_cli(url: str, *args: str, limit_memory: bool = False) -> subprocess.CompletedProcess:
     """The CLI in its own process, so a regression that blocks or eats memory fails the test
     instead of hanging or sinking the suite."""
@@ -143,24 +150,25 @@ def test_a_dangling_symlink_is_not_silently_skipped(runner, fresh_url, tmp_path)
     folder = _folder(tmp_path, {"diseases.csv": "key,name\nhostile_disease,Hostile\n"})
     path = folder / "studies.csv"
     path.symlink_to(tmp_path / "gone.csv")
-    before = snapshot(fresh_url)
-    result = runner.invoke(main, ["--db", fresh_url, "import", str(folder)])
-    _refused(
-        result,
+    _import_refused(
+        runner,
+        fresh_url,
+        folder,
         f"{path}:0: -: cannot be read: No such file or directory; check that the file exists "
         "and that you may read it",
     )
-    assert snapshot(fresh_url) == before
 
 
 def test_a_directory_named_like_a_seed_file(runner, fresh_url, tmp_path):
     folder = _folder(tmp_path, {})
     path = folder / "studies.csv"
     path.mkdir()
-    before = snapshot(fresh_url)
-    result = runner.invoke(main, ["--db", fresh_url, "import", str(folder)])
-    _refused(result, f"{path}:0: -: not a regular file (a directory); give a CSV file")
-    assert snapshot(fresh_url) == before
+    _import_refused(
+        runner,
+        fresh_url,
+        folder,
+        f"{path}:0: -: not a regular file (a directory); give a CSV file",
+    )
 
 
 def test_an_unreadable_file_names_the_reason(runner, fresh_url, tmp_path, monkeypatch):
@@ -175,14 +183,13 @@ def test_an_unreadable_file_names_the_reason(runner, fresh_url, tmp_path, monkey
         return real_open(name, flags, *args, **kwargs)
 
     monkeypatch.setattr(os, "open", refusing_open)
-    before = snapshot(fresh_url)
-    result = runner.invoke(main, ["--db", fresh_url, "import", str(folder)])
-    _refused(
-        result,
+    _import_refused(
+        runner,
+        fresh_url,
+        folder,
         f"{path}:0: -: cannot be read: Permission denied; check that the file exists and that "
         "you may read it",
     )
-    assert snapshot(fresh_url) == before
 
 
 @pytest.mark.sqlite_only
@@ -398,10 +405,7 @@ def test_only_ascii_numbers_that_fit_are_accepted(
 ):
     name, content = _number_file(target, value)
     folder = _folder(tmp_path, {name: content})
-    before = snapshot(fresh_url)
-    result = runner.invoke(main, ["--db", fresh_url, "import", str(folder)])
-    _refused(result, f"{folder / name}:{message}")
-    assert snapshot(fresh_url) == before
+    _import_refused(runner, fresh_url, folder, f"{folder / name}:{message}")
 
 
 def test_the_largest_whole_number_is_stored(runner, fresh_url, tmp_path):
@@ -419,14 +423,13 @@ CAFE_NFD = "cafe\u0301"
 def test_nfc_and_nfd_spellings_are_one_key(runner, fresh_url, tmp_path):
     content = f"key,name\n{CAFE_NFC},{CAFE_NFC} disease\n{CAFE_NFD},{CAFE_NFD} disease\n"
     folder = _folder(tmp_path, {"diseases.csv": content})
-    before = snapshot(fresh_url)
-    result = runner.invoke(main, ["--db", fresh_url, "import", str(folder)])
-    _refused(
-        result,
+    _import_refused(
+        runner,
+        fresh_url,
+        folder,
         f"{folder / 'diseases.csv'}:3: key: duplicate key (key={CAFE_NFC}); first defined on "
         "line 2",
     )
-    assert snapshot(fresh_url) == before
 
 
 def test_text_is_stored_composed(runner, fresh_url, tmp_path):
@@ -478,10 +481,12 @@ INVISIBLE = [
 )
 def test_a_key_with_an_invisible_character_is_refused(runner, fresh_url, tmp_path, char, named):
     folder = _folder(tmp_path, {"diseases.csv": f'key,name\n"hostile{char}disease",Hostile\n'})
-    before = snapshot(fresh_url)
-    result = runner.invoke(main, ["--db", fresh_url, "import", str(folder)])
-    _refused(result, f"{folder / 'diseases.csv'}:2: key: contains {named}; retype the key")
-    assert snapshot(fresh_url) == before
+    _import_refused(
+        runner,
+        fresh_url,
+        folder,
+        f"{folder / 'diseases.csv'}:2: key: contains {named}; retype the key",
+    )
 
 
 @pytest.mark.parametrize(
@@ -506,14 +511,13 @@ def test_a_reference_with_an_invisible_character_is_refused(
     runner, fresh_url, tmp_path, name, content, column
 ):
     folder = _folder(tmp_path, {name: content})
-    before = snapshot(fresh_url)
-    result = runner.invoke(main, ["--db", fresh_url, "import", str(folder)])
-    _refused(
-        result,
+    _import_refused(
+        runner,
+        fresh_url,
+        folder,
         f"{folder / name}:2: {column}: contains an invisible character U+200B (ZERO WIDTH "
         "SPACE); retype the key",
     )
-    assert snapshot(fresh_url) == before
 
 
 @pytest.mark.parametrize(
@@ -524,15 +528,14 @@ def test_free_text_refuses_direction_changing_characters(runner, fresh_url, tmp_
     folder = _folder(
         tmp_path, {"studies.csv": STUDIES + STUDY.replace("Exosomes improved recovery.", summary)}
     )
-    before = snapshot(fresh_url)
-    result = runner.invoke(main, ["--db", fresh_url, "import", str(folder)])
-    _refused(
-        result,
+    _import_refused(
+        runner,
+        fresh_url,
+        folder,
         f"{folder / 'studies.csv'}:2: summary: contains a direction-changing character "
         f"U+{ord(char):04X} ({unicodedata.name(char)}), which can make text display "
         "differently from what it is; remove it",
     )
-    assert snapshot(fresh_url) == before
 
 
 @pytest.mark.sqlite_only
