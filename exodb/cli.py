@@ -260,11 +260,22 @@ def study_filter_options(func: Callable) -> Callable:
         click.option("--cell-source", metavar="SOURCE", help="Source and its subtypes (MSC)."),
         click.option("--cargo", metavar="MOLECULE", help="Carried or loaded; miR-21 = family."),
         click.option("--target", metavar="MOLECULE", help="Target of a regulator -> target."),
+        click.option(
+            "--molecule",
+            metavar="MOLECULE",
+            help="In any role: cargo, co-administered drug (methylprednisolone), agent, "
+            "regulator, target or modification.",
+        ),
         click.option("--pathway", metavar="NODES", help="A node (NF-kB) or chain (PI3K/Akt)."),
         click.option("--mechanism", metavar="KEY", help="e.g. neuroprotection."),
         click.option("--species", metavar="SPECIES", help="e.g. rat, mouse, monkey."),
         click.option("--route", metavar="ROUTE", help="e.g. intranasal, intravenous."),
-        click.option("--material", metavar="MATERIAL", help="e.g. hydrogel."),
+        click.option(
+            "--material",
+            metavar="MATERIAL",
+            help="By name, or a category (hydrogel, scaffold, nanomaterial, physical_therapy) "
+            "for every material in it.",
+        ),
         click.option(
             "--modification", metavar="KIND|MOLECULE", help="e.g. hypoxic_preconditioning."
         ),

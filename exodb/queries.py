@@ -154,12 +154,40 @@ class PathwayRow:
 
 
 @dataclass(frozen=True)
+class StudyOutcome:
+    """One outcome of a study: a table cell shows its measure, JSON every field."""
+
+    measure: str
+    direction: str
+    value: float | None
+    unit: str | None
+    relative_to: str | None
+    species: str | None
+
+    @classmethod
+    def of(cls, outcome: Outcome) -> StudyOutcome:
+        species = outcome.species.key if outcome.species else None
+        columns = ("measure", "direction", "value", "unit", "relative_to")
+        return cls(**{c: getattr(outcome, c) for c in columns}, species=species)
+
+    def __str__(self) -> str:
+        return self.measure
+
+    def as_json(self) -> dict[str, Any]:
+        return {f: getattr(self, f) for f in self.__dataclass_fields__}
+
+
+@dataclass(frozen=True)
 class StudyRow:
     key: str
     ref: int | None
     first_author: str | None
     cell_source: str | None
     cargo: list[str]
+    # Molecules given beside the exosomes (methylprednisolone in one patch), and those studied
+    # without exosomes (the findings proposed for combination).
+    co_administered: list[str]
+    agents: list[str]
     targets: list[str]
     pathways: list[str]
     mechanisms: list[str]
@@ -167,7 +195,7 @@ class StudyRow:
     route: str | None
     materials: list[str]
     modifications: list[str]
-    outcomes: list[str]
+    outcomes: list[StudyOutcome]
     section: str
     design: str
     exosome_based: bool
@@ -764,8 +792,11 @@ def studies(session: Session, **filters: Any) -> list[StudyRow]:
     - ``cargo``: molecules carried or loaded; a miRNA family (``miR-21``) or any molecule name,
       with its members (``NF-kB``). ``target``: the target of a regulator -> target interaction.
     - ``pathway``: a node or a contiguous chain (``PI3K/Akt``) of the pathways a study reports.
+    - ``molecule``: a molecule in any part of a study (cargo, loaded, co-administered drug,
+      agent, regulator, target, modification), with its members as for ``cargo``.
     - ``mechanism``: a Table 2 category key. ``species``: a species and the species below it
-      (``monkey`` finds rhesus monkeys and macaques). ``route``, ``material``: by name.
+      (``monkey`` finds rhesus monkeys and macaques). ``route``: by name.
+    - ``material``: by name or alias, or a category (``hydrogel`` finds every hydrogel).
     - ``modification``: a kind (``hypoxic_preconditioning``) or the molecule involved (``BDNF``).
     - ``has_outcome``: words in an outcome's measure; ``quantitative``: a numeric outcome.
     - ``exosome_based``: False keeps the non-exosome findings the review proposes to combine.
@@ -784,6 +815,7 @@ STUDY_FILTERS = (
     "cell_source",
     "cargo",
     "target",
+    "molecule",
     "pathway",
     "mechanism",
     "species",
@@ -828,6 +860,7 @@ def study_ids(
     cell_source: str | None = None,
     cargo: str | None = None,
     target: str | None = None,
+    molecule: str | None = None,
     pathway: str | None = None,
     mechanism: str | None = None,
     species: str | None = None,
@@ -848,6 +881,7 @@ def study_ids(
         ("cell_source", cell_source),
         ("cargo", cargo),
         ("target", target),
+        ("molecule", molecule),
         ("pathway", pathway),
         ("mechanism", mechanism),
         ("species", species),
@@ -877,6 +911,8 @@ def study_ids(
     if target is not None:
         targets = molecule_set(session, target)
         having(StudyInteraction.study_id, StudyInteraction.target_id.in_(targets))
+    if molecule is not None:
+        stmt = stmt.where(Study.id.in_(_studies_involving(molecule_set(session, molecule))))
     if pathway is not None:
         having(
             StudyPathway.study_id,
@@ -893,8 +929,10 @@ def study_ids(
     if route is not None:
         stmt = stmt.where(Study.route_id == _vocabulary_id(session, Route, "route", route))
     if material is not None:
-        ids = _resolve(session, material_name, Material, "material", material)
-        having(study_material.c.study_id, study_material.c.material_id.in_(ids))
+        having(
+            study_material.c.study_id,
+            study_material.c.material_id.in_(_materials(session, material)),
+        )
     if modification is not None:
         having(StudyModification.study_id, _modification_condition(session, modification))
     if has_outcome is not None:
@@ -911,6 +949,32 @@ def study_ids(
     if ref is not None:
         stmt = stmt.where(Study.reference.has(_is_reference_number(ref)))
     return stmt
+
+
+def _studies_involving(members: list[int] | Select) -> Select:
+    """Ids of the studies that involve any of ``members`` in any part: the uses that
+    :func:`molecules` counts."""
+    return (
+        select(StudyMolecule.study_id)
+        .where(StudyMolecule.molecule_id.in_(members))
+        .union(
+            select(StudyInteraction.study_id).where(StudyInteraction.regulator_id.in_(members)),
+            select(StudyInteraction.study_id).where(StudyInteraction.target_id.in_(members)),
+            select(StudyModification.study_id).where(StudyModification.molecule_id.in_(members)),
+        )
+    )
+
+
+def _materials(session: Session, text: str) -> list[int] | Select:
+    """Ids of the materials ``text`` names (key, name or alias, folded) and, when it is a
+    category's name (``hydrogel``), of every material in that category: a writer who asks for
+    hydrogels means the hyaluronic acid hydrogel patch too."""
+    folded = fold(text)
+    category = next((c for c in v.MATERIAL_CATEGORIES if fold(c) == folded), None)
+    if category is None:
+        return _resolve(session, material_name, Material, "material", text)
+    named = _name_roots(material_name, Material.__table__).params(folded=folded)
+    return select(Material.id).where((Material.category == category) | Material.id.in_(named))
 
 
 def among(column: Any, ids: Select) -> Any:
@@ -970,7 +1034,7 @@ def study_rows(session: Session, study_ids: list[int]) -> list[StudyRow]:
             selectinload(Study.models).selectinload(StudyModel.species),
             selectinload(Study.materials),
             selectinload(Study.modifications),
-            selectinload(Study.outcomes),
+            selectinload(Study.outcomes).selectinload(Outcome.species),
         )
         .order_by(Reference.number.is_(None), Reference.number, Study.key)
     )
@@ -983,6 +1047,10 @@ def study_rows(session: Session, study_ids: list[int]) -> list[StudyRow]:
                 first_author=s.first_author,
                 cell_source=s.cell_source.key if s.cell_source else None,
                 cargo=[m.molecule.key for m in s.molecules if m.role in ("cargo", "loaded")],
+                co_administered=[
+                    m.molecule.key for m in s.molecules if m.role == "co_administered"
+                ],
+                agents=[m.molecule.key for m in s.molecules if m.role == "agent"],
                 targets=[i.target.key for i in s.interactions],
                 pathways=[p.pathway.key for p in s.pathways],
                 mechanisms=[m.key for m in s.mechanisms],
@@ -990,7 +1058,7 @@ def study_rows(session: Session, study_ids: list[int]) -> list[StudyRow]:
                 route=s.route.key if s.route else None,
                 materials=[m.key for m in s.materials],
                 modifications=[m.kind for m in s.modifications],
-                outcomes=[o.measure for o in s.outcomes],
+                outcomes=[StudyOutcome.of(o) for o in s.outcomes],
                 section=s.section.key,
                 design=s.design,
                 exosome_based=s.exosome_based,
