@@ -9,7 +9,6 @@ database is either fully loaded or exactly as it was.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,6 +19,7 @@ from sqlalchemy import Connection, Engine, MetaData, func, insert, select
 
 from exodb import importlog, integrity
 from exodb import seedspec as spec
+from exodb.closekeys import CloseKeys
 from exodb.db import write_transaction
 from exodb.errors import AlreadyImported, DiskFull, ImportsPresent, Problem, SeedError
 from exodb.mirna import parse as parse_mirna
@@ -48,7 +48,16 @@ UNIT_RULES = {
 
 
 def _label(seed_name: str) -> str:
-    return seed_name.rstrip("s").replace("_", " ") if seed_name != "species" else "species"
+    """What one row of a seed file is called: its table's name (studies -> study, species ->
+    species), which is singular already."""
+    seed = spec.BY_NAME.get(seed_name)
+    return (seed.table if seed else seed_name).replace("_", " ")
+
+
+# Close matches are looked for among the keys of the first this many unknown names only (the
+# command line shows 50 problems): each look costs time that grows with the database, and a
+# file with thousands of unknown keys needs a different fix than a hint for each.
+SUGGESTED_NAMES = 50
 
 
 @dataclass
@@ -94,6 +103,10 @@ class _Validator:
         # Keys other rows may point at: from these files, plus (for imports) the database.
         self.keys: dict[str, set] = {n: set(v) for n, v in self.existing.keys.items()}
         self.molecule_names: dict[str, str] = dict(self.existing.names.get("molecules", {}))
+        # Built once per validation (not once per problem), on the first unknown name.
+        self._close: dict[str, CloseKeys] = {}
+        self._hints: dict[tuple[str, str], str] = {}
+        self._looked = 0
 
     def problem(self, seed_name: str, line: int, column: str, message: str) -> None:
         self.problems.append(Problem(self.seeds.paths[seed_name], line, column, message))
@@ -148,17 +161,35 @@ class _Validator:
             else:
                 first[key] = row.line
 
+    def hint(self, target: str, text: str) -> str:
+        """``; did you mean ...?`` with the keys of ``target`` that ``text`` may have meant.
+
+        Keys equal to ``text`` but for case and punctuation are always named; close spellings
+        are looked for in the first SUGGESTED_NAMES unknown names. A name met again gets the
+        same hint at no cost.
+        """
+        hint = self._hints.get((target, text))
+        if hint is not None:
+            return hint
+        matcher = self._close.get(target)
+        if matcher is None:
+            matcher = self._close[target] = CloseKeys(str(k) for k in self.keys.get(target, ()))
+        close = matcher.same_fold(text)
+        if not close and self._looked < SUGGESTED_NAMES:
+            self._looked += 1
+            close = matcher.close(text)
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        self._hints[(target, text)] = hint
+        return hint
+
     def unknown(self, seed_name: str, line: int, col: spec.Column, value: Any) -> None:
         target = col.target or ""
-        candidates = [str(k) for k in self.keys.get(target, ())]
-        by_fold = [c for c in candidates if fold(c) == fold(str(value))]
-        close = by_fold or difflib.get_close_matches(str(value), candidates, n=3)
-        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
         self.problem(
             seed_name,
             line,
             col.name,
-            f"unknown {_label(target)} '{value}' (not a key of {target}.csv){hint}",
+            f"unknown {_label(target)} '{value}' (not a key of {target}.csv)"
+            + self.hint(target, str(value)),
         )
 
     def check_references(self, seed: spec.SeedFile, rows: list[Row]) -> None:
@@ -255,15 +286,12 @@ class _Validator:
             for node in nodes:
                 molecule = self.molecule_names.get(fold(node))
                 if molecule is None:
-                    close = difflib.get_close_matches(
-                        node, sorted(self.keys.get("molecules", ())), n=3
-                    )
-                    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
                     self.problem(
                         "pathways",
                         row.line,
                         "key",
-                        f"node '{node}' of '{key}' is not a molecule key or alias{hint}",
+                        f"node '{node}' of '{key}' is not a molecule key or alias"
+                        + self.hint("molecules", node),
                     )
                 resolved.append(molecule)
             signature = tuple(resolved)

@@ -3,11 +3,17 @@ values that XML can hold, and a package whose tests and help say what they shoul
 
 from __future__ import annotations
 
+import csv
 import json
 
 from exodb import queries
+from exodb import seedspec as spec
 from exodb.cli import main
+from exodb.closekeys import CloseKeys
+from exodb.db import make_engine
+from exodb.loader import SUGGESTED_NAMES, _label, check_import
 from exodb.render import render
+from exodb.resources import seeds_dir
 
 
 def run(runner, url, *args):
@@ -106,3 +112,105 @@ def test_outcomes_in_a_table_cell_are_their_measures(session):
     assert render(rows, "csv", ["key", "outcomes"]) == (
         "key,outcomes\nzhu_55,inflammation;neuronal apoptosis;neuronal survival\n"
     )
+
+
+# --- validation messages and suggestions --------------------------------------------------------
+
+
+def test_every_seed_file_names_its_rows_in_the_singular():
+    assert {seed.name: _label(seed.name) for seed in spec.SEED_FILES} == {
+        "sections": "section",
+        "references": "reference",
+        "species": "species",
+        "routes": "route",
+        "diseases": "disease",
+        "cell_sources": "cell source",
+        "molecules": "molecule",
+        "pathways": "pathway",
+        "mechanisms": "mechanism",
+        "mechanism_functions": "mechanism function",
+        "mechanism_molecules": "mechanism molecule",
+        "mechanism_pathways": "mechanism pathway",
+        "materials": "material",
+        "delivery_systems": "delivery system",
+        "cell_source_profiles": "cell source profile",
+        "exosome_components": "exosome component",
+        "clinical_trials": "clinical trial",
+        "epidemiology": "epidemiology",
+        "studies": "study",
+        "study_molecules": "study molecule",
+        "study_interactions": "study interaction",
+        "study_pathways": "study pathway",
+        "study_mechanisms": "study mechanism",
+        "study_models": "study model",
+        "study_materials": "study material",
+        "study_modifications": "study modification",
+        "outcomes": "outcome",
+        "curation_notes": "curation note",
+    }
+
+
+def test_an_unknown_study_is_named_in_the_singular(runner, seeded_url, tmp_path):
+    (tmp_path / "study_mechanisms.csv").write_text(
+        "study,mechanism\nzhu_5,neuroprotection\nZHU_55,neuroprotection\n", encoding="utf-8"
+    )
+    result = run(runner, seeded_url, "validate", str(tmp_path))
+    assert result.exit_code == 1
+    path = tmp_path / "study_mechanisms.csv"
+    assert result.stderr.splitlines() == [
+        f"{path}:2: study: unknown study 'zhu_5' (not a key of studies.csv); did you mean "
+        "'zhu_55', 'zhang_75', 'fu_54'?",
+        f"{path}:3: study: unknown study 'ZHU_55' (not a key of studies.csv); did you mean "
+        "'zhu_55'?",
+        "exodb: 2 problem(s) found; nothing was written",
+    ]
+
+
+def test_close_matches_are_looked_for_in_the_first_unknown_names_only(seeded_url, tmp_path):
+    keys = [r["key"] for r in csv.DictReader((seeds_dir() / "studies.csv").open(encoding="utf-8"))]
+    slips = [f"{key}{letter}" for letter in "xy" for key in keys]  # 114 distinct unknown names
+    lines = ["study,mechanism"] + [f"{slip},neuroprotection" for slip in slips]
+    lines += [f"{slips[0]},axon_regeneration", "AKHLAGHPASAND_146,neuroprotection"]
+    (tmp_path / "study_mechanisms.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    engine = make_engine(seeded_url)
+    try:
+        _, problems = check_import(engine, tmp_path)
+    finally:
+        engine.dispose()
+    messages = [p.message for p in problems]
+    assert len(messages) == len(slips) + 2
+    hinted = ["did you mean" in m for m in messages[: len(slips)]]
+    assert hinted == [True] * SUGGESTED_NAMES + [False] * (len(slips) - SUGGESTED_NAMES)
+    assert messages[0] == (
+        "unknown study 'akhlaghpasand_146x' (not a key of studies.csv); did you mean "
+        "'akhlaghpasand_146'?"
+    )
+    assert messages[SUGGESTED_NAMES] == (
+        f"unknown study '{slips[SUGGESTED_NAMES]}' (not a key of studies.csv)"
+    )
+    # A name met again keeps its hint; a key that differs only in case is always named.
+    assert messages[-2] == messages[0]
+    assert messages[-1] == (
+        "unknown study 'AKHLAGHPASAND_146' (not a key of studies.csv); did you mean "
+        "'akhlaghpasand_146'?"
+    )
+
+
+def test_close_matches_among_many_keys_find_a_one_character_slip():
+    keys = CloseKeys(f"syn_{i:07d}" for i in range(50_000))
+    assert "syn_0012345" in keys.close("syn_0012345x")
+    # What difflib finds comparing every key, from a shortlist of 200.
+    assert keys.close("syn_0O12345") == ["syn_0012345", "syn_0042345", "syn_0041345"]
+    assert keys.close("zhang_999") == []
+    assert keys.same_fold("SYN-0000042") == ["syn_0000042"]
+
+
+def test_the_validation_benchmark_writes_rows_of_known_and_unknown_studies():
+    from benchmarks import validation
+
+    assert validation.clean_rows(2) == (
+        "study,molecule,role,note\n"
+        "syn_0000000,miR-1000a-3p,co_administered,\n"
+        "syn_0000001,miR-1000a-3p,co_administered,\n"
+    )
+    assert validation.unknown_rows(1).splitlines()[1] == "syn_000000,miR-1000a-3p,co_administered,"
