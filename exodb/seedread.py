@@ -257,11 +257,32 @@ _INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp"})
 # unicodedata has no names for control characters; the ones text editors leave behind get one.
 _CONTROL_NAMES = {"\t": "CHARACTER TABULATION", "\n": "LINE FEED", "\r": "CARRIAGE RETURN"}
 _NUL = "contains a NUL character"
+# What XML 1.0 cannot hold at all: the C0 controls but tab, line feed and carriage return, and
+# the noncharacters U+FFFE and U+FFFF. A value holding one would make the GraphML export (and
+# any XML a user builds from the data) ill-formed, so no value may hold one.
+_NOT_XML = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# The C1 controls and DEL: XML takes them, but no text is written with them; in a CSV file they
+# are what is left of a file decoded in the wrong encoding (cp1252 read as Latin-1).
+_C1_CONTROLS = re.compile("[\x7f-\x9f]")
 
 
 def _describe(char: str) -> str:
-    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(char, "a control character")
+    default = "a noncharacter" if char in "\ufffe\uffff" else "a control character"
+    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(char, default)
     return f"U+{ord(char):04X} ({name})"
+
+
+def _control_problem(value: str) -> str | None:
+    """The first character of ``value`` that is not text, where it is, and why it must go."""
+    found = _NOT_XML.search(value)
+    if found:
+        why = "which XML (and so the GraphML export) cannot hold"
+    else:
+        found = _C1_CONTROLS.search(value)
+        if not found:
+            return None
+        why = "which is not text (often left by a file read in the wrong encoding)"
+    return f"contains {_describe(found.group())} at character {found.start() + 1}, {why}; remove it"
 
 
 def _key_problem(value: str) -> str | None:
@@ -271,12 +292,15 @@ def _key_problem(value: str) -> str | None:
         if unicodedata.category(char) in _INVISIBLE:
             what = "a direction-changing" if _BIDI_CONTROLS.match(char) else "an invisible"
             return f"contains {what} character {_describe(char)}; retype the key"
-    return None
+    return _control_problem(value)
 
 
 def _text_problem(value: str) -> str | None:
     if "\x00" in value:
         return _NUL
+    control = _control_problem(value)
+    if control:
+        return control
     found = _BIDI_CONTROLS.search(value)
     if found:
         return (
@@ -286,8 +310,8 @@ def _text_problem(value: str) -> str | None:
     return None
 
 
-def _nul_problem(value: str) -> str | None:
-    return _NUL if "\x00" in value else None
+def _value_problem(value: str) -> str | None:
+    return _NUL if "\x00" in value else _control_problem(value)
 
 
 def _is_key(seed: spec.SeedFile, col: spec.Column) -> bool:
@@ -405,7 +429,7 @@ def _converter(
     elif col.kind in (spec.TEXT, spec.TEXT_LIST):
         screen = _text_problem
     else:
-        screen = _nul_problem
+        screen = _value_problem
     normalize = unicodedata.normalize
     longest = limit if limit is not None else math.inf
 
@@ -416,10 +440,10 @@ def _converter(
             if known is not None and (allowed is None or known in allowed):
                 return known
         value = raw.strip()
-        # Whether screen() must look: all it refuses is unprintable, and in ASCII text only NUL
-        # (a search far quicker than isprintable() on long text).
+        # Whether screen() must look: all it refuses is unprintable (in ASCII text: NUL and the
+        # other control characters; tab and line breaks are let through by screen() itself).
         if value.isascii():
-            suspect = not value.isprintable() if keyed else "\x00" in value
+            suspect = not value.isprintable()
         else:
             # One spelling per text: composed and decomposed "café" must be one key.
             value = normalize("NFC", value)

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import csv
 import json
+import xml.etree.ElementTree as ET
+
+import pytest
 
 from exodb import queries
 from exodb import seedspec as spec
@@ -14,6 +17,8 @@ from exodb.db import make_engine
 from exodb.loader import SUGGESTED_NAMES, _label, check_import
 from exodb.render import render
 from exodb.resources import seeds_dir
+
+from .conftest import snapshot
 
 
 def run(runner, url, *args):
@@ -214,3 +219,50 @@ def test_the_validation_benchmark_writes_rows_of_known_and_unknown_studies():
         "syn_0000001,miR-1000a-3p,co_administered,\n"
     )
     assert validation.unknown_rows(1).splitlines()[1] == "syn_000000,miR-1000a-3p,co_administered,"
+
+
+# --- values XML can hold ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("char", "expected"),
+    [
+        ("\x01", "U+0001 (a control character) at character 7, which XML (and so the GraphML "),
+        ("\x1b", "U+001B (a control character) at character 7, which XML (and so the GraphML "),
+        ("\uffff", "U+FFFF (a noncharacter) at character 7, which XML (and so the GraphML "),
+        ("\x85", "U+0085 (a control character) at character 7, which is not text (often left "),
+    ],
+)
+def test_a_control_character_in_a_value_is_refused_at_import(
+    runner, fresh_url, tmp_path, char, expected
+):
+    path = tmp_path / "diseases.csv"
+    path.write_text(f"key,name\nsci_2,spinal{char} cord injury\n", encoding="utf-8")
+    before = snapshot(fresh_url)
+    result = run(runner, fresh_url, "import", str(tmp_path))
+    assert result.exit_code == 1
+    tail = (
+        "export) cannot hold; remove it"
+        if "XML" in expected
+        else "by a file read in the wrong encoding); remove it"
+    )
+    assert result.stderr.splitlines() == [
+        f"{path}:2: name: contains {expected}{tail}",
+        "exodb: 1 problem(s) found; nothing was written",
+    ]
+    assert snapshot(fresh_url) == before
+
+
+def test_tabs_and_line_breaks_in_text_still_load_and_graphml_stays_xml(runner, fresh_url, tmp_path):
+    (tmp_path / "molecules.csv").write_text(
+        'key,kind,full_name,parent,aliases,note\nXYZ1,protein,"x\ty\nz protein",,,\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "study_interactions.csv").write_text(
+        "study,regulator,target,effect,note\nzhu_55,methylprednisolone,XYZ1,inhibits,\n",
+        encoding="utf-8",
+    )
+    assert run(runner, fresh_url, "import", str(tmp_path)).exit_code == 0
+    graphml = run(runner, fresh_url, "export", "network", "--molecule", "XYZ1").stdout
+    labels = [e.text for e in ET.fromstring(graphml).iter() if e.get("key") == "n_label"]
+    assert labels  # parsed: well-formed XML, with the new molecule's study in it
