@@ -167,20 +167,28 @@ def protected_files() -> list[Any]:
     return database_files(_database_path(obj))
 
 
-def output_options(func: Callable) -> Callable:
-    func = click.option(
-        "-o",
-        "--output",
-        type=click.Path(dir_okay=False, writable=True),
-        help="Write to FILE; its extension (.txt .md .tex .csv .json) picks the format.",
-    )(func)
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(FORMATS),
-        default=None,
-        help="Output format (default: from -o's extension, else table).",
-    )(func)
+def output_options_with(default: str) -> Callable[[Callable], Callable]:
+    """--format and -o, for a command that prints ``default`` when neither is given."""
+
+    def decorate(func: Callable) -> Callable:
+        func = click.option(
+            "-o",
+            "--output",
+            type=click.Path(dir_okay=False, writable=True),
+            help="Write to FILE; its extension (.txt .md .tex .csv .json) picks the format.",
+        )(func)
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(FORMATS),
+            default=None,
+            help=f"Output format (default: from -o's extension, else {default}).",
+        )(func)
+
+    return decorate
+
+
+output_options = output_options_with("table")
 
 
 def resolve_format(fmt: str | None, output: str | None) -> str:
@@ -286,7 +294,9 @@ def study_filter_options(func: Callable) -> Callable:
             default=None,
             help="Only exosome studies, or only the findings proposed for combination.",
         ),
-        click.option("--design", type=click.Choice(v.STUDY_DESIGNS)),
+        click.option(
+            "--design", type=click.Choice(v.STUDY_DESIGNS), help="How the study was done."
+        ),
         click.option(
             "--ref", type=click.IntRange(1, 2**63 - 1), metavar="N", help="Reference number."
         ),
@@ -341,7 +351,12 @@ def init(ctx: Context, reseed: bool, no_seed: bool) -> None:
 
     report = init_url(ctx.url, reseed=reseed, seed=not no_seed)
     if report.seeded:
-        action = f"loaded {report.rows} rows from seeds"
+        # Rows of the database's tables: the seed files' records with their names, links
+        # and search documents (export csv counts the records alone).
+        action = (
+            f"loaded {report.rows} database rows from seeds (the records with their names, "
+            "links and search documents)"
+        )
     elif no_seed:
         action = "schema only, no data loaded"
     else:
@@ -391,7 +406,9 @@ def _ordinal(name: str) -> click.Choice:
     "--max-acquisition", type=_ordinal("acquisition"), help="At most this hard to obtain."
 )
 @click.option("--min-expansion", type=_ordinal("expansion"), help="At least this expandable.")
-@click.option("--category", type=click.Choice(v.CELL_SOURCE_CATEGORIES))
+@click.option(
+    "--category", type=click.Choice(v.CELL_SOURCE_CATEGORIES), help="What kind of source it is."
+)
 @click.option("--within", metavar="SOURCE", help="A source and everything below it (e.g. MSC).")
 @click.option("--profiled", is_flag=True, help="Only the nine sources compared in Table 1.")
 @output_options
@@ -448,7 +465,7 @@ def trials(ctx: Context, fmt: str | None, output: str | None) -> None:
 
 
 @main.command()
-@click.option("--kind", type=click.Choice(v.MOLECULE_KINDS))
+@click.option("--kind", type=click.Choice(v.MOLECULE_KINDS), help="One kind of molecule.")
 @click.option("--name", metavar="NAME", help="One molecule, by any name or alias.")
 @output_options
 @pass_context
@@ -500,7 +517,7 @@ def show(ctx: Context, key_or_ref: str, fmt: str | None, output: str | None) -> 
 
 
 @main.command()
-@click.option("--kind", type=click.Choice(v.CURATION_KINDS))
+@click.option("--kind", type=click.Choice(v.CURATION_KINDS), help="One kind of problem.")
 @click.option("--subject", metavar="FILE:KEY", help="e.g. cell_sources:uc_msc, references:146")
 @output_options
 @pass_context
@@ -772,11 +789,12 @@ _filtered_report("outcomes", "outcomes", "Every quantitative outcome in one tabl
 
 
 @report.command("summary")
-@output_options
+@output_options_with("markdown")
 @pass_context
 @_user_errors
 def summary_command(ctx: Context, fmt: str | None, output: str | None) -> None:
-    """One page for the whole database (Markdown unless another format is asked for)."""
+    """One page for the whole database, in Markdown unless --format or -o's extension asks for
+    another format."""
     from exodb import reports
 
     emit_report(reports.summary(ctx.session()), fmt or ("markdown" if not output else None), output)
@@ -956,7 +974,11 @@ def export_csv(ctx: Context, folder: str, force: bool) -> None:
         )
     finally:
         progress.close()
-    click.echo(f"exodb: wrote {sum(counts.values())} rows in {len(counts)} files to {folder}")
+    records = sum(counts.values())
+    click.echo(
+        f"exodb: wrote {records} records (header rows not counted) in {len(counts)} files to "
+        f"{folder}"
+    )
 
 
 @main.command("reindex")

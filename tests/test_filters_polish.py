@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import re
+import subprocess
+import sys
+import tarfile
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -18,7 +23,7 @@ from exodb.loader import SUGGESTED_NAMES, _label, check_import
 from exodb.render import render
 from exodb.resources import seeds_dir
 
-from .conftest import snapshot
+from .conftest import REPO, snapshot
 
 
 def run(runner, url, *args):
@@ -266,3 +271,100 @@ def test_tabs_and_line_breaks_in_text_still_load_and_graphml_stays_xml(runner, f
     graphml = run(runner, fresh_url, "export", "network", "--molecule", "XYZ1").stdout
     labels = [e.text for e in ET.fromstring(graphml).iter() if e.get("key") == "n_label"]
     assert labels  # parsed: well-formed XML, with the new molecule's study in it
+
+
+# --- packaging and help -------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.sqlite_only
+def test_the_sdist_holds_what_its_tests_read(tmp_path):
+    code = "import sys; from hatchling.build import build_sdist; print(build_sdist(sys.argv[1]))"
+    built = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], cwd=REPO, capture_output=True, text=True
+    )
+    assert built.returncode == 0, built.stderr
+    archive = tmp_path / built.stdout.strip().splitlines()[-1]
+    with tarfile.open(archive) as tar:
+        names = {name.split("/", 1)[1] for name in tar.getnames() if "/" in name}
+        tar.extractall(tmp_path / "unpacked", filter="data")
+    for needed in (
+        "docs/cookbook.md",
+        ".ci/run",
+        "benchmarks/validation.py",
+        "tests/golden/table1.md",
+        "seeds/README.md",
+        "alembic.ini",
+    ):
+        assert needed in names, needed
+    (root,) = (tmp_path / "unpacked").iterdir()
+    collected = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    assert collected.returncode == 0, collected.stdout[-2000:]
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("columns", ["80", "200"])
+def test_cached_help_is_what_click_prints_on_a_terminal(columns):
+    from exodb.helptext import MAIN_HELP
+
+    code = (
+        "import sys\nsys.argv = ['exodb', '--help']\nfrom exodb.cli import main\n"
+        "main(prog_name='exodb')\n"
+    )
+    env = {**os.environ, "COLUMNS": columns}
+    printed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout == MAIN_HELP
+
+
+def test_report_summary_help_gives_its_own_default(runner, seeded_url):
+    text = run(runner, seeded_url, "report", "summary", "--help").stdout
+    flat = " ".join(text.split())
+    assert "Output format (default: from -o's extension, else markdown)." in flat
+    assert "else table" not in flat
+    assert run(runner, seeded_url, "report", "summary").stdout.startswith("#")
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "expected"),
+    [
+        (["cell-sources"], "--category", "What kind of source it is."),
+        (["molecules"], "--kind", "One kind of molecule."),
+        (["notes"], "--kind", "One kind of problem."),
+        (["studies"], "--design", "How the study was done."),
+        (["report", "gaps"], "--design", "How the study was done."),
+    ],
+)
+def test_choice_options_say_what_they_choose(command, option, expected):
+    target = main
+    for name in command:
+        target = target.commands[name]
+    (param,) = [p for p in target.params if option in p.opts]
+    assert param.help == expected
+
+
+def test_init_and_export_csv_say_what_they_count(runner, empty_url, tmp_path):
+    init = run(runner, empty_url, "init")
+    assert init.exit_code == 0, init.output
+    found = re.search(
+        r"; loaded (\d+) database rows from seeds \(the records with their names, links and "
+        r"search documents\)\n\Z",
+        init.stdout,
+    )
+    assert found, init.stdout
+    records = sum(
+        sum(1 for _ in csv.reader(path.open(encoding="utf-8", newline=""))) - 1
+        for path in seeds_dir().glob("*.csv")
+    )
+    assert int(found.group(1)) > records
+    out = tmp_path / "out"
+    exported = run(runner, empty_url, "export", "csv", str(out))
+    assert exported.stdout == (
+        f"exodb: wrote {records} records (header rows not counted) in "
+        f"{len(spec.SEED_FILES)} files to {out}\n"
+    )
