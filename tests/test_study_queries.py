@@ -95,9 +95,17 @@ QUESTIONS = [
         ],
     ),
     (
+        # The category: the hyaluronic acid hydrogel patch of ref 55 is a hydrogel too.
         "hydrogel combinations",
         {"material": "hydrogel"},
-        [(72, "sun_72"), (73, "fan_73"), (125, "han_125"), (126, "guan_126"), (127, "li_127")],
+        [
+            (55, "zhu_55"),
+            (72, "sun_72"),
+            (73, "fan_73"),
+            (125, "han_125"),
+            (126, "guan_126"),
+            (127, "li_127"),
+        ],
     ),
     (
         "collagen scaffolds",
