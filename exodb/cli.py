@@ -7,6 +7,7 @@ commands, so ``exodb --help`` starts as fast as click itself.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -84,7 +85,10 @@ def _user_errors(func: Callable) -> Callable:
             DamagedDatabase,
             DatabaseBusy,
             DiskFull,
+            ForeignDatabase,
             ImportsPresent,
+            NotWritable,
+            OutputError,
             ReadOnlyError,
             SchemaError,
             SeedError,
@@ -109,8 +113,12 @@ def _user_errors(func: Callable) -> Callable:
             DatabaseBusy,
             DamagedDatabase,
             DiskFull,
+            NotWritable,
+            ForeignDatabase,
         ) as exc:
             raise click.ClickException(str(exc)) from None
+        except OutputError:  # standard output itself failed: said once, by the main group
+            raise
         except SqlError as exc:
             raise click.ClickException(f"SQL error: {exc}") from None
         except DBAPIError as exc:
@@ -128,17 +136,23 @@ def _database_error(error: BaseException) -> str:
     from exodb.integrity import damaged_message, full_message, is_damage, is_full
 
     message = str(error).strip()
+    path = _database_path(click.get_current_context().find_object(Context))
     if is_damage(message):
-        obj = click.get_current_context().find_object(Context)
-        return damaged_message(str(_database_path(obj) or "file"), message)
+        return damaged_message(str(path or "file"), message)
     if is_full(message):
         return full_message(message)
+    if path is not None and "readonly database" in message:
+        from exodb.config import not_writable_message
+
+        return not_writable_message(path)
     return f"database error: {message}"
 
 
 def _os_error(exc: OSError) -> str:
-    """A failed file operation as one line: which file, and the system's reason."""
+    """A failed file operation as one line: which file, and the system's reason (for a file
+    where a folder is needed, or a read-only file system, which folder is in the way)."""
     import errno
+    from pathlib import Path
 
     reason = exc.strerror or str(exc)
     where = f"{exc.filename}: {reason}" if exc.filename else reason
@@ -146,6 +160,18 @@ def _os_error(exc: OSError) -> str:
         from exodb.integrity import full_message
 
         return full_message(where)
+    if exc.filename and exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        from exodb.safefile import file_in_the_way
+
+        path = Path(os.fsdecode(exc.filename))
+        file = file_in_the_way(path if exc.errno == errno.EEXIST else path.parent)
+        if file == path:
+            return f"{path} is a file, not a folder"
+        if file is not None:
+            return f"cannot use {path}: {file} is a file, not a folder"
+    if exc.filename and exc.errno == errno.EROFS:  # only a write meets a read-only file system
+        path = Path(os.fsdecode(exc.filename))
+        return f"cannot write {path}: the folder {path.parent} is not writable ({reason})"
     return where
 
 
@@ -306,7 +332,21 @@ def study_filter_options(func: Callable) -> Callable:
     return func
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class MainGroup(click.Group):
+    """The ``exodb`` group: a failed write to standard output ends the command with one line."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        from exodb.errors import OutputError
+        from exodb.outputstream import guarded_stdout, report
+
+        try:
+            with guarded_stdout():
+                return super().main(*args, **kwargs)
+        except OutputError as exc:
+            sys.exit(report(exc))
+
+
+@click.group(cls=MainGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     "url",
@@ -343,13 +383,18 @@ pass_context = click.make_pass_decorator(Context)
 @main.command()
 @click.option("--reseed", is_flag=True, help="Reload the bundled seeds even if data is present.")
 @click.option("--no-seed", is_flag=True, help="Create the schema only, with no data.")
+@click.option(
+    "--into-existing",
+    is_flag=True,
+    help="Add exodb's tables to a database that already holds other tables (refused otherwise).",
+)
 @pass_context
 @_user_errors
-def init(ctx: Context, reseed: bool, no_seed: bool) -> None:
+def init(ctx: Context, reseed: bool, no_seed: bool, into_existing: bool) -> None:
     """Create or upgrade the database schema and load the bundled seeds into an empty database."""
     from exodb.database import init_url
 
-    report = init_url(ctx.url, reseed=reseed, seed=not no_seed)
+    report = init_url(ctx.url, reseed=reseed, seed=not no_seed, into_existing=into_existing)
     if report.seeded:
         # Rows of the database's tables: the seed files' records with their names, links
         # and search documents (export csv counts the records alone).

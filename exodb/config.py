@@ -84,5 +84,48 @@ def sqlite_uri(path: str | os.PathLike[str], mode: str = "ro") -> str:
 
     The path is percent-encoded (``Path.as_uri``): pasted as it is, a ``#`` would start a URI
     fragment (the mode is lost and another file is opened) and ``%41`` would become ``A``.
+    Read-only, a file in a folder exodb cannot write is opened as :func:`needs_immutable` says.
     """
-    return f"{Path(path).expanduser().resolve().as_uri()}?mode={mode}"
+    uri = f"{Path(path).expanduser().resolve().as_uri()}?mode={mode}"
+    return f"{uri}&immutable=1" if mode == "ro" and needs_immutable(path) else uri
+
+
+def can_write(path: str | os.PathLike[str]) -> bool:
+    """Whether this process may change the SQLite file ``path``: the file itself, and its folder,
+    where SQLite keeps the -wal, -shm and -journal files beside it. (``os.access`` also answers
+    no for a read-only mount, even to root.)"""
+    path = Path(path)
+    folder_ok = os.access(path.parent, os.W_OK | os.X_OK)
+    return folder_ok and (not path.exists() or os.access(path, os.W_OK))
+
+
+def needs_immutable(path: str | os.PathLike[str]) -> bool:
+    """Whether reading ``path`` needs SQLite's ``immutable=1``: a database in write-ahead-log mode
+    is read through its -shm file, which a read-only folder cannot hold, so SQLite must be told
+    that nothing changes the file. That is true only with no -wal file beside it (a -wal file
+    holds commits that immutable=1 would not see)."""
+    path = Path(path)
+    return not os.access(path.parent, os.W_OK | os.X_OK) and not Path(f"{path}-wal").exists()
+
+
+def read_only_url(path: str | os.PathLike[str]) -> str:
+    """SQLAlchemy URL opening the SQLite file ``path`` read-only (see :func:`sqlite_uri`)."""
+    from sqlalchemy.engine import URL
+
+    return URL.create("sqlite", database=sqlite_uri(path), query={"uri": "true"}).render_as_string()
+
+
+def not_writable_message(path: str | os.PathLike[str]) -> str:
+    """Why a command that changes the SQLite file ``path`` cannot run, and what to do."""
+    path = Path(path)
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        where = f"the folder {path.parent} is not writable"
+    elif not can_write(path):
+        where = f"the file {path} is read-only"
+    else:
+        where = "its URL opens it read-only (mode=ro)"
+    return (
+        f"{path} can only be read: {where}, and changing a database needs a writable file in a "
+        "writable folder (SQLite keeps its -wal and -shm files beside it). Copy the database to "
+        "a writable folder and pass that copy with --db; nothing was written"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Callable
@@ -12,9 +13,16 @@ from typing import TypeVar
 from sqlalchemy import Engine, inspect
 
 from exodb import integrity
-from exodb.config import is_default, resolve_url, sqlite_path
+from exodb.config import (
+    can_write,
+    is_default,
+    not_writable_message,
+    read_only_url,
+    resolve_url,
+    sqlite_path,
+)
 from exodb.db import make_engine
-from exodb.errors import SchemaError
+from exodb.errors import NotWritable, SchemaError
 
 T = TypeVar("T")
 
@@ -63,14 +71,17 @@ def init_database(
     )
 
 
-def _build_new_file(path: Path, fill: Callable[[Engine], T]) -> T | None:
+def _build_new_file(path: Path, fill: Callable[[Engine], T], *, default: bool = False) -> T | None:
     """Run ``fill`` on a new database in a temporary file beside ``path``, then rename it to
-    ``path``; None when another process published ``path`` first (ours is discarded)."""
+    ``path``; None when another process published ``path`` first (ours is discarded).
+
+    On failure no file is left under ``path``, and no temporary beside it.
+    """
     from exodb.config import sqlite_url
     from exodb.safefile import UnsafeTarget, replacing
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _make_folder(path, default=default)
     try:
         with replacing(path, overwrite=False) as temporary:
             engine = make_engine(sqlite_url(temporary))
@@ -86,6 +97,44 @@ def _build_new_file(path: Path, fill: Callable[[Engine], T]) -> T | None:
             raise
         return None
     return result
+
+
+# The errors of a folder that cannot be made or written to, as opposed to a full disk.
+_NOT_WRITABLE = (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EEXIST)
+
+
+def _make_folder(path: Path, *, default: bool) -> None:
+    """Make ``path``'s folder (and its missing parents) and check it can take a new file, or
+    raise :class:`NotWritable` naming the folder."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        if exc.errno not in _NOT_WRITABLE:
+            raise
+        raise NotWritable(
+            _cannot_create(path, f"{exc.filename}: {exc.strerror}", default)
+        ) from None
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise NotWritable(_cannot_create(path, "the folder is not writable", default))
+
+
+def _cannot_create(path: Path, reason: str, default: bool) -> str:
+    if default:
+        return (
+            f"cannot create the default database in {path.parent} ({reason}). Choose another "
+            "folder for it with EXODB_HOME=FOLDER, or a database file with --db FILE"
+        )
+    return f"cannot create {path} ({reason}). Choose a file in a folder you can write to with --db"
+
+
+def _refuse_folder(path: Path) -> None:
+    """A folder is not a database: SQLite would only say it is "unable to open database file"."""
+    if path.is_dir():
+        raise IsADirectoryError(
+            errno.EISDIR,
+            f"is a folder, not a database file; name a file in it (--db {path / 'exodb.sqlite'})",
+            str(path),
+        )
 
 
 def build_sqlite_file(path: Path, *, seeds: Path | None = None, seed: bool = True) -> InitReport:
@@ -106,11 +155,15 @@ def _on_database(url: str | None, fill: Callable[[Engine], T]) -> T:
     whole (:func:`_build_new_file`), any other database is used as it is."""
     resolved = resolve_url(url)
     path = sqlite_path(resolved)
+    if path is not None:
+        _refuse_folder(path)
     if path is not None and not path.exists():
-        result = _build_new_file(path, fill)
+        result = _build_new_file(path, fill, default=is_default(url))
         if result is not None:
             return result
         # Another process published the file first: carry on with the published one.
+    if path is not None and not can_write(path):
+        raise NotWritable(not_writable_message(path))
     engine = make_engine(resolved)
     try:
         return fill(engine)
@@ -127,6 +180,7 @@ def seed_url(url: str | None, folder: Path, *, replace_imports: bool = False) ->
     from exodb import loader, migrations
 
     def fill(engine: Engine) -> dict[str, int]:
+        refuse_foreign(engine)
         migrations.upgrade(engine)
         return loader.load_folder(engine, folder, replace_imports=replace_imports)
 
@@ -134,15 +188,71 @@ def seed_url(url: str | None, folder: Path, *, replace_imports: bool = False) ->
 
 
 def init_url(
-    url: str | None, *, reseed: bool = False, seeds: Path | None = None, seed: bool = True
+    url: str | None,
+    *,
+    reseed: bool = False,
+    seeds: Path | None = None,
+    seed: bool = True,
+    into_existing: bool = False,
 ) -> InitReport:
     """``exodb init``: a new SQLite file is built whole; an existing database is upgraded (each
-    migration whole or not at all) and seeded if empty."""
+    migration whole or not at all) and seeded if empty.
+
+    A database that holds other software's tables and no exodb schema is refused
+    (:class:`ForeignDatabase`, nothing written) unless ``into_existing``.
+    """
     import dataclasses
 
-    report = _on_database(url, lambda e: init_database(e, reseed=reseed, seeds=seeds, seed=seed))
+    def fill(engine: Engine) -> InitReport:
+        if not into_existing:
+            refuse_foreign(engine)
+        return init_database(engine, reseed=reseed, seeds=seeds, seed=seed)
+
+    report = _on_database(url, fill)
     # Built in a temporary file, the report names that file; the user named this one.
     return dataclasses.replace(report, url=_shown_url(url))
+
+
+# How many of a database's other tables a refusal names; the count of the rest follows.
+FOREIGN_TABLES_SHOWN = 5
+
+
+def foreign_tables(engine: Engine) -> list[str]:
+    """The tables of a database with no exodb schema yet that are not exodb's own; [] for an
+    exodb database (tables an analyst added to one are theirs to keep, and no reason to stop)."""
+    from exodb import migrations
+    from exodb.models import Base
+
+    present = inspect(engine).get_table_names()
+    if "alembic_version" in present:
+        return []
+    ours = set(Base.metadata.tables) | {"alembic_version", migrations.FTS_TABLE}
+    return sorted(
+        name
+        for name in present
+        if name not in ours
+        and not name.startswith(("sqlite_", f"{migrations.FTS_TABLE}_"))  # SQLite's, FTS's
+    )
+
+
+def refuse_foreign(engine: Engine) -> None:
+    """Raise :class:`ForeignDatabase` when the database holds other software's tables: adding
+    exodb's fifty-odd tables among them is rarely what was meant."""
+    from exodb.errors import ForeignDatabase
+
+    found = foreign_tables(engine)
+    if not found:
+        return
+    shown = ", ".join(found[:FOREIGN_TABLES_SHOWN])
+    more = len(found) - FOREIGN_TABLES_SHOWN
+    if more > 0:
+        shown += f" and {more} more"
+    where = sqlite_path(engine.url) or engine.url.render_as_string(hide_password=True)
+    raise ForeignDatabase(
+        f"{where} is not an exodb database: it holds {len(found)} other table(s) ({shown}); "
+        "nothing was written. Choose a new file with --db, or add exodb's tables beside them "
+        "with `exodb init --into-existing`"
+    )
 
 
 def _shown_url(url: str | None) -> str:
@@ -161,15 +271,18 @@ def open_database(url: str | None = None, *, notify: Callable[[str], None] | Non
     """
     resolved = resolve_url(url)
     path = sqlite_path(resolved)
+    if path is not None:
+        _refuse_folder(path)
     if is_default(url) and path is not None and not path.exists():
-        report = build_sqlite_file(path)
+        report = _on_database(None, init_database)
         if notify and report.seeded:
             notify(f"exodb: created the default database at {path} ({report.rows} rows from seeds)")
         return make_engine(resolved, create_parent=False)
     if path is not None and not path.exists():
         raise SchemaError(f"no database at {path}; run `exodb --db {path} init` to create it")
-    if path is not None and path.is_dir():
-        raise SchemaError(f"{path} is a folder, not a database file")
+    if path is not None and not can_write(path):
+        # Readers need not write: open it read-only (a writer is refused with the reason).
+        resolved = read_only_url(path)
     from exodb.revision import ensure_current
 
     engine = make_engine(resolved, create_parent=False)

@@ -187,6 +187,7 @@ def write_transaction(engine: Engine, *, check_intact: bool = True) -> Iterator[
     from exodb.errors import DamagedDatabase
 
     where = str(sqlite_path(engine.url) or engine.url.render_as_string(hide_password=True))
+    _refuse_read_only(engine)
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         explicit_transactions(connection, "IMMEDIATE")
@@ -212,6 +213,28 @@ def write_transaction(engine: Engine, *, check_intact: bool = True) -> Iterator[
             if is_locked(str(exc.orig)):  # a COMMIT that a reader's lock held off too long
                 raise busy_error(where) from None
             raise
+
+
+def opened_read_only(url: str | URL) -> bool:
+    """True for a SQLite file opened through a read-only URI (``mode=ro`` or ``immutable=1``),
+    as :func:`exodb.database.open_database` opens one this process cannot write."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite") or parsed.query.get("uri") != "true":
+        return False
+    options = (parsed.database or "").partition("?")[2].split("&")
+    return "mode=ro" in options or "immutable=1" in options
+
+
+def _refuse_read_only(engine: Engine) -> None:
+    """A write to a file opened read-only is refused before it starts, saying why (SQLite would
+    only say "attempt to write a readonly database" once the write had begun)."""
+    if opened_read_only(engine.url):
+        from exodb.config import not_writable_message
+        from exodb.errors import NotWritable
+
+        raise NotWritable(not_writable_message(sqlite_path(engine.url)))
 
 
 def _take_load_lock(connection: Connection, where: str) -> None:

@@ -15,7 +15,14 @@ def run() -> None:
     if sys.argv[1:] in (["--help"], ["-h"]) and shutil.get_terminal_size().columns >= 80:
         from exodb.helptext import MAIN_HELP
 
-        sys.stdout.write(MAIN_HELP)
+        try:
+            sys.stdout.write(MAIN_HELP)
+            sys.stdout.flush()
+        except OSError as exc:  # a full disk, a closed pipe: one line, no traceback
+            from exodb.outputstream import report, silence
+
+            silence(sys.stdout)
+            sys.exit(report(exc))
         return
     from exodb.cli import main
 

@@ -69,3 +69,17 @@ class DamagedDatabase(RuntimeError):
 
 class DiskFull(RuntimeError):
     """The database (or a file exodb writes) ran out of room; nothing was written."""
+
+
+class NotWritable(RuntimeError):
+    """A database, or the folder it lives in, cannot be written: exodb reads it, and refuses to
+    change it, saying which folder or file is in the way."""
+
+
+class ForeignDatabase(RuntimeError):
+    """The database already holds tables that are not exodb's: exodb adds its own beside them
+    only when asked to."""
+
+
+class OutputError(OSError):
+    """Standard output cannot be written (a full disk, a closed pipe): not a file of exodb's."""

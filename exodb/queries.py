@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import inspect
 import itertools
 import re
 from collections.abc import Callable
@@ -259,11 +260,13 @@ def _resolve(session: Session, names: Table, owner: Any, kind: str, text: str) -
 
 def resolve_cell_source(session: Session, text: str) -> int:
     """The id of the cell source a user's name means (key, name, abbreviation or alias)."""
+    check_arguments(text=text)
     return _resolve(session, cell_source_name, CellSource, "cell source", text)[0]
 
 
 def resolve_molecule(session: Session, text: str) -> int:
     """The id of the molecule a user's name means (key, full name or alias, folded)."""
+    check_arguments(text=text)
     return _resolve(session, molecule_name, Molecule, "molecule", text)[0]
 
 
@@ -341,6 +344,7 @@ def _named_subtree(
 
 def cell_source_subtree(session: Session, text: str) -> list[int] | Select:
     """Ids of the named source and all its descendants (``MSC`` -> UC-MSC, AD-MSC, BMSC, ...)."""
+    check_arguments(text=text)
     return _named_subtree(session, cell_source_name, CellSource, "cell source", text)
 
 
@@ -380,6 +384,17 @@ def cell_sources(
     >>> rows = cell_sources(session, immunogenicity="low",                # doctest: +SKIP
     ...                     min_clinical_potential="relatively_high")
     """
+    check_arguments(
+        immunogenicity=immunogenicity,
+        max_immunogenicity=max_immunogenicity,
+        clinical_potential=clinical_potential,
+        min_clinical_potential=min_clinical_potential,
+        max_acquisition=max_acquisition,
+        min_expansion=min_expansion,
+        category=category,
+        within=within,
+        profiled=profiled,
+    )
     for ordinal, value in (
         ("immunogenicity", immunogenicity),
         ("immunogenicity", max_immunogenicity),
@@ -483,6 +498,7 @@ def delivery_systems(
     ``indication`` is a disease key or name (``glioma``, ``SCI``); ``payload`` matches the
     loaded drug types by substring (``siRNA``).
     """
+    check_arguments(indication=indication, payload=payload)
     stmt = (
         select(DeliverySystem)
         .options(
@@ -558,6 +574,7 @@ def trials(session: Session) -> list[TrialRow]:
 
 def mechanisms(session: Session, *, key: str | None = None) -> list[MechanismRow]:
     """Table 2's mechanism categories with their core functions, key molecules and pathways."""
+    check_arguments(key=key)
     stmt = (
         select(Mechanism)
         .options(
@@ -613,6 +630,7 @@ def molecules(
 ) -> list[MoleculeRow]:
     """Molecules, each with the number of studies that involve it (as cargo, drug, regulator,
     target or modification). ``name`` is any name or alias; ``kind`` a molecule kind."""
+    check_arguments(kind=kind, name=name)
     if kind is not None and kind not in v.MOLECULE_KINDS:
         raise ValueError(f"kind must be one of {', '.join(v.MOLECULE_KINDS)}")
     uses = (
@@ -660,6 +678,7 @@ def pathways(session: Session, *, node: str | None = None) -> list[PathwayRow]:
     ``node`` keeps the pathways that contain that molecule (any name or alias, members of a
     family included) or that contiguous chain of nodes (``PI3K/Akt``).
     """
+    check_arguments(node=node)
     counts = (
         select(StudyPathway.pathway_id, func.count(StudyPathway.study_id).label("n"))
         .group_by(StudyPathway.pathway_id)
@@ -693,6 +712,7 @@ def molecule_set(session: Session, text: str) -> list[int] | Select:
     other name by key, full name or alias (folded), together with the molecules below it
     (``MAPK`` -> ERK, JNK, p38; ``NF-κB`` -> NF-κB p65).
     """
+    check_arguments(text=text)
     parts = parse_mirna(text)
     if parts is None:
         return _named_subtree(session, molecule_name, Molecule, "molecule", text)
@@ -715,6 +735,11 @@ def _mirna_roots(parts: tuple[str, ...]) -> Select:
     )
 
 
+# Each node of a chain is one more join, nested in the last: SQLite joins at most 64 tables,
+# SQLAlchemy compiles the nesting recursively, and the review's longest pathway has 6 nodes.
+MAX_CHAIN_NODES = 32
+
+
 def pathways_matching(session: Session, text: str) -> Select:
     """Ids of the pathways that contain ``text`` as a node or a contiguous chain of nodes.
 
@@ -723,9 +748,15 @@ def pathways_matching(session: Session, text: str) -> Select:
     """
     from exodb.loader import split_pathway
 
+    check_arguments(text=text)
     nodes = [n for n in split_pathway(text) if n]
     if not nodes:
         raise ValueError("a pathway needs at least one node, e.g. PI3K/Akt")
+    if len(nodes) > MAX_CHAIN_NODES:
+        raise ValueError(
+            f"a pathway chain to look for has at most {MAX_CHAIN_NODES} nodes; this one has "
+            f"{len(nodes)}"
+        )
     # The first node needs no alias (building one costs more than the look-up it serves).
     steps = [PathwayNode] + [aliased(PathwayNode, name=f"node_{i}") for i in range(1, len(nodes))]
     first = steps[0]
@@ -808,6 +839,7 @@ def studies(session: Session, **filters: Any) -> list[StudyRow]:
     >>> [s.ref for s in studies(session, cargo="miR-21")]               # doctest: +SKIP
     [54, 129]
     """
+    _check_filters("studies", filters)
     return study_rows(session, list(session.scalars(study_ids(session, **filters))))
 
 
@@ -834,11 +866,49 @@ STUDY_FILTERS = (
 MAX_REFERENCE_NUMBER = 2**63 - 1
 
 
-def _check_text(name: str, value: str | None) -> None:
-    """Refuse a NUL character: SQLite's LIKE and string functions stop at one (so a search would
-    quietly match on the text before it), and PostgreSQL's text cannot hold one at all."""
-    if isinstance(value, str) and "\0" in value:
-        raise ValueError(f"{name} must not contain a NUL character")
+# The arguments of the public functions that are not text: flags, and reference numbers.
+_FLAGS = frozenset({"quantitative", "exosome_based", "profiled", "markers_only"})
+_NUMBERS = frozenset({"ref"})
+
+
+def check_arguments(**arguments: Any) -> None:
+    """The one check of the public functions' arguments, each named as the caller wrote it:
+    a flag must be a bool, ``ref`` an int, anything else text (or None, for "not given").
+
+    A wrong type raises :class:`TypeError`: ``within=123`` would otherwise fail deep inside a
+    name look-up, or quietly match nothing. Text must not hold a NUL character
+    (:class:`ValueError`): SQLite's LIKE and string functions stop at one (so a search would
+    quietly match on the text before it), and PostgreSQL's text cannot hold one at all.
+    """
+    for name, value in arguments.items():
+        _check_type(name, value)
+        if isinstance(value, str) and "\0" in value:
+            raise ValueError(f"{name} must not contain a NUL character")
+
+
+def _check_type(name: str, value: Any) -> None:
+    if value is None:
+        return
+    if name in _FLAGS:
+        if not isinstance(value, bool):
+            raise TypeError(f"{name} must be True or False, not {value!r}")
+    elif name in _NUMBERS:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{name} must be an int, not {type(value).__name__}")
+    elif not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, not {type(value).__name__}")
+
+
+def _check_filters(function: str, filters: dict[str, Any]) -> None:
+    """An unknown filter is a TypeError naming it (and the filters there are), as a misspelt
+    keyword argument of any function is."""
+    known = list(inspect.signature(study_ids).parameters)[1:]
+    for name in filters:
+        if name not in known:
+            raise TypeError(
+                f"{function}() got an unexpected keyword argument '{name}'; the filters are "
+                f"{', '.join(known)}"
+            )
 
 
 def _is_reference_number(number: Any) -> Any:
@@ -852,6 +922,13 @@ def _check_reference_number(ref: Any) -> None:
         raise ValueError(
             f"ref must be a reference number from 1 to {MAX_REFERENCE_NUMBER}, got {ref}"
         )
+
+
+def _check_cited(session: Session, ref: int) -> None:
+    """A number the review does not cite is an unknown name, as it is for ``exodb show N``: a
+    filter on it would answer "no studies" for a question that has no subject."""
+    if session.scalar(select(Reference.id).where(_is_reference_number(ref))) is None:
+        raise UnknownName("reference", str(ref), [])
 
 
 def study_ids(
@@ -877,23 +954,26 @@ def study_ids(
 
     The filters are those of :func:`studies`; reports use this to honour the same filters.
     """
-    for name, value in (
-        ("cell_source", cell_source),
-        ("cargo", cargo),
-        ("target", target),
-        ("molecule", molecule),
-        ("pathway", pathway),
-        ("mechanism", mechanism),
-        ("species", species),
-        ("route", route),
-        ("material", material),
-        ("modification", modification),
-        ("has_outcome", has_outcome),
-        ("design", design),
-    ):
-        _check_text(name, value)
+    check_arguments(
+        cell_source=cell_source,
+        cargo=cargo,
+        target=target,
+        molecule=molecule,
+        pathway=pathway,
+        mechanism=mechanism,
+        species=species,
+        route=route,
+        material=material,
+        modification=modification,
+        has_outcome=has_outcome,
+        quantitative=quantitative,
+        exosome_based=exosome_based,
+        design=design,
+        ref=ref,
+    )
     if ref is not None:
         _check_reference_number(ref)
+        _check_cited(session, ref)
     stmt = select(Study.id)
 
     def having(link: Any, condition: Any) -> None:
@@ -1002,6 +1082,7 @@ def study_keys(session: Session, **filters: Any) -> list[tuple[str, int | None]]
 
     The light twin of :func:`studies` for large databases: one query, no per-study objects.
     """
+    _check_filters("study_keys", filters)
     # The filters' WHERE clauses go straight onto this SELECT: no extra level of nesting.
     conditions = study_ids(session, **filters).whereclause
     stmt = (
@@ -1075,6 +1156,7 @@ def curation_notes(
     session: Session, *, kind: str | None = None, subject: str | None = None
 ) -> list[CurationNoteRow]:
     """The review's errors and contradictions as recorded by the curators."""
+    check_arguments(kind=kind, subject=subject)
     stmt = (
         select(CurationNote, Section.key, Reference.number)
         .join(Section, CurationNote.section_id == Section.id)
@@ -1104,6 +1186,7 @@ def curation_notes(
 
 def exosome_components(session: Session, *, markers_only: bool = False) -> list[ComponentRow]:
     """Section 2's exosome contents; ``markers_only`` keeps the named markers."""
+    check_arguments(markers_only=markers_only)
     stmt = (
         select(ExosomeComponent)
         .join(ExosomeComponent.molecule)
@@ -1189,6 +1272,11 @@ def study_details(session: Session, key_or_ref: str) -> list[StudyDetail]:
     reference number (2**63 - 1) is an unknown study like any other. Curation notes about the
     study, or about its reference, come with it.
     """
+    if isinstance(key_or_ref, int) and not isinstance(key_or_ref, bool):
+        key_or_ref = str(key_or_ref)  # a reference number, as the text of one would be
+    if key_or_ref is None:
+        raise TypeError("key_or_ref must be a study key or a reference number, not None")
+    _check_type("key_or_ref", key_or_ref)  # a NUL is refused below, in this function's words
     text = key_or_ref.strip()
     if "\0" in text:
         raise ValueError("a study key or reference number must not contain a NUL character")

@@ -126,7 +126,7 @@ def _check_target(target: Path, protect: Iterable[Path]) -> tuple[Path, os.stat_
     final = Path(os.path.realpath(target))
     try:
         return final, os.stat(final)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # the folder is said in :func:`replacing`
         return final, None
 
 
@@ -155,12 +155,14 @@ def replacing(
         raise UnsafeTarget(f"{target} exists; choose another name or pass --force")
     folder = final.parent
     if not folder.is_dir():
+        if (file := file_in_the_way(folder)) is not None:
+            raise UnsafeTarget(f"cannot write {target}: {file} is a file, not a folder")
         raise UnsafeTarget(f"cannot write {target}: the folder {folder} does not exist")
     remove_stale_temporaries(final)
     try:
         descriptor, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:  # name the file the user gave, not the temporary one
-        raise OSError(exc.errno, exc.strerror, str(target)) from None
+        raise _creation_error(exc, target, folder) from None
     temporary = Path(name)
     try:
         if mode is None and info is not None:
@@ -181,6 +183,29 @@ def replacing(
         if isinstance(exc, OSError) and not exc.filename:  # a write or flush: say which file
             raise OSError(exc.errno, exc.strerror, str(target)) from None
         raise
+
+
+# A new file cannot be made in a folder: these say the folder is read-only or not ours to write.
+_FOLDER_REFUSES = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+def _creation_error(exc: OSError, target: Path, folder: Path) -> Exception:
+    """What a failed creation of ``target``'s temporary file means, naming the folder when the
+    folder is the obstacle (the disk being full is reported as such elsewhere)."""
+    if exc.errno in _FOLDER_REFUSES:
+        return UnsafeTarget(
+            f"cannot write {target}: the folder {folder} is not writable ({exc.strerror})"
+        )
+    return OSError(exc.errno, exc.strerror, str(target))
+
+
+def file_in_the_way(path: Path) -> Path | None:
+    """The nearest of ``path`` and its parents that is a file, not a folder (so nothing can be
+    made under it); None if there is none."""
+    for candidate in (path, *path.parents):
+        if candidate.exists():
+            return None if candidate.is_dir() else candidate
+    return None
 
 
 def _fsync_file(path: Path) -> None:
@@ -287,7 +312,7 @@ def replacing_folder(target: str | os.PathLike[str]) -> Iterator[Path]:
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
     except OSError as exc:  # name the folder the user gave, not the temporary one
-        raise OSError(exc.errno, exc.strerror, str(target)) from None
+        raise _creation_error(exc, Path(target), final.parent) from None
     try:
         _copy_folder_permissions(final, staging)
         yield staging

@@ -67,9 +67,12 @@ def test_ref_outside_the_reference_numbers_is_a_usage_error(runner, seeded_url, 
 
 
 @pytest.mark.parametrize("command", FILTERED_COMMANDS, ids=" ".join)
-def test_largest_ref_is_accepted_and_matches_nothing(runner, seeded_url, command):
+def test_largest_ref_is_accepted_and_is_a_reference_the_review_does_not_cite(
+    runner, seeded_url, command
+):
     result = invoke(runner, seeded_url, *command, "--ref", str(INT64_MAX))
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
+    assert result.stderr == f"Error: unknown reference '{INT64_MAX}'\n"
 
 
 @pytest.mark.parametrize("ref", [10**23, INT64_MAX + 1, 0, -1])
@@ -79,7 +82,8 @@ def test_studies_ref_out_of_range_from_python_is_a_value_error(session, ref):
         queries.studies(session, ref=ref)
     with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
         reports.gaps(session, ref=ref)
-    assert queries.studies(session, ref=INT64_MAX) == []
+    with pytest.raises(UnknownName, match=f"^unknown reference '{INT64_MAX}'$"):
+        queries.studies(session, ref=INT64_MAX)
     assert [s.key for s in queries.studies(session, ref=46)] == ["huang_46", "ref46_hypoxia"]
 
 

@@ -348,7 +348,9 @@ def test_export_into_impossible_places_is_one_clear_line(runner, lab, tmp_path, 
             finally:
                 subprocess.run(["umount", str(locked)], capture_output=True, timeout=30)
             assert result.exit_code == 1
-            assert result.output == f"Error: {target}: {expected}\n"
+            assert result.output == (
+                f"Error: cannot write {target}: the folder {locked} is not writable ({expected})\n"
+            )
             return
     result = run(runner, lab, "export", "csv", str(target))
     assert result.exit_code != 0
