@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from exodb import vocabulary as v
+from exodb.interrupt import exits_on_interrupt
 
 FORMATS = ("table", "markdown", "latex", "csv", "json")
 
@@ -71,7 +72,8 @@ def _report_problems(problems: Sequence[Any]) -> None:
 
 
 def _user_errors(func: Callable) -> Callable:
-    """Turn the errors a user can cause into one clear line on stderr and exit status 1."""
+    """Turn the errors a user can cause into one clear line on stderr and exit status 1 (and
+    Ctrl-C into "exodb: interrupted" and exit status 130)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -120,7 +122,7 @@ def _user_errors(func: Callable) -> Callable:
         except OSError as exc:
             raise click.ClickException(_os_error(exc)) from None
 
-    return wrapper
+    return exits_on_interrupt(wrapper)
 
 
 def _database_error(error: BaseException) -> str:
