@@ -69,3 +69,16 @@ class DamagedDatabase(RuntimeError):
 
 class DiskFull(RuntimeError):
     """The database (or a file exodb writes) ran out of room; nothing was written."""
+
+
+class ConsoleLimit(Exception):
+    """A statement of ``exodb sql`` ran into one of the console's bounds (its time limit, the
+    size of one value); the message names the bound and how to raise or avoid it."""
+
+
+class QueryTimeout(ConsoleLimit):
+    """The statement ran longer than the console's time limit and was stopped by the database."""
+
+
+class ValueTooLarge(ConsoleLimit):
+    """A value of the result is larger than the console returns."""
