@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from exodb import vocabulary as v
+from exodb.interrupt import exits_on_interrupt
 
 FORMATS = ("table", "markdown", "latex", "csv", "json")
 
@@ -72,7 +73,8 @@ def _report_problems(problems: Sequence[Any]) -> None:
 
 
 def _user_errors(func: Callable) -> Callable:
-    """Turn the errors a user can cause into one clear line on stderr and exit status 1."""
+    """Turn the errors a user can cause into one clear line on stderr and exit status 1 (and
+    Ctrl-C into "exodb: interrupted" and exit status 130)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -128,7 +130,7 @@ def _user_errors(func: Callable) -> Callable:
         except OSError as exc:
             raise click.ClickException(_os_error(exc)) from None
 
-    return wrapper
+    return exits_on_interrupt(wrapper)
 
 
 def _database_error(error: BaseException) -> str:
@@ -634,6 +636,11 @@ def search_command(
     emit(rows, chosen, ["entity", "key", "ref", "field", "snippet"], output)
 
 
+# The text formats need every row for their column widths: they show at most this many rows
+# unless --limit says otherwise; CSV and JSON stream any number.
+TABLE_ROWS = 10_000
+
+
 @main.command("sql")
 @click.argument("query", required=False)
 @click.option(
@@ -650,6 +657,20 @@ def search_command(
     metavar="NAME=VALUE",
     help="Bind :NAME in the query to VALUE (numbers become numbers). Repeatable.",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=None,
+    metavar="SECONDS",
+    help="Stop the query after SECONDS (default: 30; 0: no limit).",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help=f"Print at most N rows (default: all in csv and json, {TABLE_ROWS:,} in the others).",
+)
 @output_options
 @pass_context
 @_user_errors
@@ -660,6 +681,8 @@ def sql_command(
     query: str | None,
     query_file: Any,
     params: tuple[str, ...],
+    timeout: float | None,
+    limit: int | None,
 ) -> None:
     """Run one read-only SQL statement and print its rows.
 
@@ -668,10 +691,13 @@ def sql_command(
     exodb sql -f question.sql --format csv
     echo "SELECT count(*) AS n FROM study" | exodb sql -
 
-    The database refuses any change (INSERT, UPDATE, DELETE, DROP, ATTACH, VACUUM INTO,
-    pragmas that set something), and only one statement runs at a time.
+    Only queries run: the database refuses any change (INSERT, UPDATE, DELETE, DROP, ATTACH,
+    VACUUM INTO, pragmas that set something) and every statement that is not a query, and
+    only one statement runs at a time. A query stops after 30 seconds unless --timeout says
+    otherwise; a text or binary value larger than 1 MB is refused; Ctrl-C stops it at once.
     """
-    from exodb.sqlquery import parse_param, run_sql
+    from exodb.errors import ConsoleLimit
+    from exodb.sqlquery import DEFAULT_TIMEOUT_SECONDS, parse_param, stream_sql
 
     if query_file is not None:
         text = query_file.read()
@@ -683,10 +709,49 @@ def sql_command(
         text = query
     if not text.strip():
         raise click.UsageError("the query is empty")
+    if output == "":
+        raise click.UsageError("-o is empty; give a file name, or - for standard output")
+    chosen = resolve_format(fmt, output)
+    output = None if output == "-" else output
     bound = dict(parse_param(p) for p in params)
     ctx.session()  # builds the default database on first use, checks the schema otherwise
-    result = run_sql(ctx.url, text, bound)
-    emit(result.as_dicts(), fmt, result.columns, output)
+    from exodb.render import STREAMING_FORMATS
+
+    shown = limit if limit is not None or chosen in STREAMING_FORMATS else TABLE_ROWS
+    seconds = DEFAULT_TIMEOUT_SECONDS if timeout is None else timeout
+    try:
+        with stream_sql(ctx.url, text, bound, timeout=seconds, limit=shown) as rows:
+            for warning in rows.warnings:
+                click.echo(f"exodb: warning: {warning}", err=True)
+            _print_rows(rows, chosen, output)
+    except ConsoleLimit as exc:
+        raise click.ClickException(str(exc)) from None
+    if rows.truncated:
+        hint = "--limit N shows more" if limit is not None else "--format csv or json streams all"
+        click.echo(f"exodb: showed the first {shown:,} rows; the query has more ({hint})", err=True)
+
+
+def _print_rows(rows: Any, fmt: str, output: str | None) -> None:
+    """CSV and JSON go out batch by batch as the database returns them; the text formats,
+    which need their column widths, once every row is in."""
+    import itertools
+
+    from exodb.render import STREAMING_FORMATS, render, render_stream
+
+    if fmt not in STREAMING_FORMATS:
+        table = [dict(zip(rows.columns, row, strict=True)) for row in rows]
+        write(render(table, fmt, rows.columns), output)
+        return
+    iterator = iter(rows)
+    batches = iter(lambda: list(itertools.islice(iterator, 1000)), [])
+    if output is None:
+        render_stream(batches, fmt, rows.columns, lambda text: click.echo(text, nl=False))
+        return
+    from exodb.safefile import atomic_output
+
+    with atomic_output(output, protect=protected_files()) as handle:
+        render_stream(batches, fmt, rows.columns, lambda text: handle.write(text.encode()))
+    click.echo(f"exodb: wrote {output}", err=True)
 
 
 @main.command("schema")

@@ -124,6 +124,9 @@ def make_engine(url: str | URL | None = None, *, create_parent: bool = True) -> 
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
         event.listen(engine, "checkin", _on_sqlite_checkin)
+        from exodb.interrupt import on_sqlite_connect  # Ctrl-C stops a running statement
+
+        event.listen(engine, "connect", on_sqlite_connect)
         return engine
     return _server_engine(resolved)
 

@@ -83,3 +83,16 @@ class ForeignDatabase(RuntimeError):
 
 class OutputError(OSError):
     """Standard output cannot be written (a full disk, a closed pipe): not a file of exodb's."""
+
+
+class ConsoleLimit(Exception):
+    """A statement of ``exodb sql`` ran into one of the console's bounds (its time limit, the
+    size of one value); the message names the bound and how to raise or avoid it."""
+
+
+class QueryTimeout(ConsoleLimit):
+    """The statement ran longer than the console's time limit and was stopped by the database."""
+
+
+class ValueTooLarge(ConsoleLimit):
+    """A value of the result is larger than the console returns."""

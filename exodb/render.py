@@ -23,7 +23,8 @@ import io
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import textwrap
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 FORMATS = ("table", "markdown", "latex", "csv", "json")
@@ -376,3 +377,43 @@ def highlight(snippet: str, fmt: str) -> str:
 
     start, end = _MARKS.get(fmt, ("[", "]"))
     return snippet.replace(START, start).replace(END, end)
+
+
+# The formats whose output can be written row by row; the others need every row for widths.
+STREAMING_FORMATS = ("csv", "json")
+
+
+def render_stream(
+    batches: Iterable[Sequence[Sequence[Any]]],
+    fmt: str,
+    columns: Sequence[str],
+    write: Callable[[str], None],
+) -> None:
+    """Write rows (tuples in ``columns`` order, in batches) as CSV or JSON, one batch at a time.
+
+    The text is exactly what :func:`render` gives for the same rows; memory holds one batch.
+    """
+    if fmt not in STREAMING_FORMATS:
+        raise ValueError(f"{fmt} cannot be streamed; choose one of {', '.join(STREAMING_FORMATS)}")
+    columns = list(columns)
+    out = io.StringIO()
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+    else:
+        out.write("[")
+    first = True
+    for batch in batches:
+        for row in batch:
+            if fmt == "csv":
+                writer.writerow([_cell(v, ";") for v in row])
+            else:
+                item = _to_json(dict(zip(columns, row, strict=True))).rstrip("\n")
+                out.write(("\n" if first else ",\n") + textwrap.indent(item, "  "))
+            first = False
+        write(out.getvalue())
+        out.seek(0)
+        out.truncate()
+    if fmt == "json":
+        out.write("]\n" if first else "\n]\n")
+    write(out.getvalue())

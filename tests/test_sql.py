@@ -137,7 +137,8 @@ REFUSED_BY_SQLITE = [
 ]
 REFUSED_BY_POSTGRES = [
     ("SELECT nextval(pg_get_serial_sequence('study', 'id'))", "read-only transaction"),
-    ("CREATE TEMPORARY TABLE t (x INTEGER)", "read-only transaction"),
+    ("CREATE TEMPORARY TABLE t (x INTEGER)", "CREATE is refused; exodb sql runs queries only"),
+    ("CREATE TEMPORARY TABLE t AS SELECT 1", "read-only transaction"),
 ]
 CASES = REFUSED + (REFUSED_BY_SQLITE if BACKEND == "sqlite" else REFUSED_BY_POSTGRES)
 

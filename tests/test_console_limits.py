@@ -1,0 +1,149 @@
+"""`exodb sql` is bounded: a time limit enforced by the database, streamed rows, --limit, and a
+cap on one value's size."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from exodb.cli import TABLE_ROWS, main
+from exodb.errors import QueryTimeout, ValueTooLarge
+from exodb.sqlquery import DEFAULT_TIMEOUT_SECONDS, run_sql
+
+from .conftest import BACKEND
+
+RUNAWAY = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
+ENDLESS = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c"
+TIMED_OUT = (
+    "Error: the query ran longer than the {} s limit and was stopped; give it more time with "
+    "--timeout SECONDS (0 for no limit)\n"
+)
+
+
+def test_a_runaway_query_stops_at_the_time_limit(runner, seeded_url):
+    started = time.monotonic()
+    result = runner.invoke(main, ["--db", seeded_url, "sql", "--timeout", "0.5", RUNAWAY])
+    assert result.exit_code == 1
+    assert result.stderr == TIMED_OUT.format("0.5")
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.skipif(BACKEND != "postgresql", reason="pg_sleep is PostgreSQL's")
+def test_a_sleeping_query_stops_at_the_time_limit(runner, seeded_url):
+    result = runner.invoke(
+        main, ["--db", seeded_url, "sql", "--timeout", "0.3", "SELECT pg_sleep(60)"]
+    )
+    assert result.stderr == TIMED_OUT.format("0.3")
+
+
+def test_the_library_takes_the_time_limit(seeded_url):
+    with pytest.raises(QueryTimeout, match="longer than the 0.3 s limit"):
+        run_sql(seeded_url, RUNAWAY, timeout=0.3)
+    assert run_sql(seeded_url, "SELECT 1 AS one", timeout=0).rows == [(1,)]
+
+
+def test_the_default_time_limit_is_stated_in_the_help(runner):
+    assert DEFAULT_TIMEOUT_SECONDS == 30
+    result = runner.invoke(main, ["sql", "--help"])
+    assert "Stop the query after SECONDS (default: 30; 0: no limit)." in " ".join(
+        result.stdout.split()
+    )
+
+
+def test_limit_stops_an_endless_query_and_says_so(runner, seeded_url):
+    started = time.monotonic()
+    result = runner.invoke(
+        main, ["--db", seeded_url, "sql", "--limit", "3", "--format", "csv", ENDLESS]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "x\n1\n2\n3\n"
+    assert result.stderr == (
+        "exodb: showed the first 3 rows; the query has more (--limit N shows more)\n"
+    )
+    assert time.monotonic() - started < 5
+
+
+def test_limit_in_the_library(seeded_url):
+    result = run_sql(seeded_url, ENDLESS, limit=2)
+    assert (result.rows, result.truncated) == ([(1,), (2,)], True)
+    whole = run_sql(seeded_url, "SELECT count(*) AS n FROM study", limit=1)
+    assert (whole.rows, whole.truncated) == ([(57,)], False)
+
+
+def test_json_streams_the_same_document_as_before(runner, seeded_url):
+    result = runner.invoke(
+        main,
+        ["--db", seeded_url, "sql", "--format", "json", "--limit", "2", ENDLESS],
+    )
+    assert result.stdout == '[\n  {\n    "x": 1\n  },\n  {\n    "x": 2\n  }\n]\n'
+    empty = runner.invoke(
+        main, ["--db", seeded_url, "sql", "--format", "json", "SELECT 1 AS x WHERE 1 = 0"]
+    )
+    assert empty.stdout == "[]\n"
+
+
+def test_text_tables_show_at_most_the_table_cap(runner, seeded_url):
+    result = runner.invoke(main, ["--db", seeded_url, "sql", "--timeout", "20", ENDLESS])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2 + TABLE_ROWS and lines[-1].strip() == str(TABLE_ROWS)
+    assert result.stderr == (
+        f"exodb: showed the first {TABLE_ROWS:,} rows; the query has more "
+        "(--format csv or json streams all)\n"
+    )
+
+
+def test_an_endless_result_streams_in_bounded_memory(seeded_url, tmp_path):
+    """Rows reach the output while the query runs, and memory does not grow with them."""
+    script = (
+        "import resource, sys\n"
+        "from exodb.cli import main\n"
+        "try:\n"
+        "    main(sys.argv[1:])\n"
+        "finally:\n"
+        "    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "    sys.stderr.write(f'maxrss {kb}\\n')\n"
+    )
+    output = tmp_path / "rows.csv"
+    with open(output, "wb") as handle:
+        result = subprocess.run(
+            [sys.executable, "-c", script, "--db", seeded_url, "sql", "--timeout", "1"]
+            + ["--format", "csv", ENDLESS],
+            stdout=handle,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={k: v for k, v in os.environ.items() if k != "EXODB_URL"},
+            timeout=60,
+        )
+    assert TIMED_OUT.format("1") in result.stderr
+    rows = output.stat().st_size
+    assert rows > 100_000  # many rows of rows were written before the limit stopped it
+    maxrss_mb = int(result.stderr.rsplit("maxrss ", 1)[1]) / 1024
+    assert maxrss_mb < 150, maxrss_mb
+
+
+HUGE = {
+    "sqlite": ("randomblob(100000000)", 100_000_000, ""),
+    "postgresql": ("repeat('x', 2000000)", 2_000_000, " in row 1, column b (2,000,000 bytes)"),
+}
+
+
+def test_a_huge_value_is_refused_with_the_cap(runner, seeded_url):
+    value, size, where = HUGE[BACKEND]
+    sql = f"SELECT {value} AS b"
+    started = time.monotonic()
+    result = runner.invoke(main, ["--db", seeded_url, "sql", sql])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: a value{where} is larger than the 1 MB that exodb sql returns; select a part "
+        "of it (substr) or its length\n"
+    )
+    assert time.monotonic() - started < 5
+    with pytest.raises(ValueTooLarge):
+        run_sql(seeded_url, sql)
+    # Without the cap, the same value is built (and only its length returned here).
+    assert run_sql(seeded_url, f"SELECT length({value})", max_value_bytes=None).rows == [(size,)]
