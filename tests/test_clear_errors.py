@@ -466,5 +466,6 @@ def test_an_interrupted_seed_leaves_no_database_file(runner, tmp_path, monkeypat
     monkeypatch.setattr(loader, "load_folder", interrupted)
     database = tmp_path / "new" / "lab.sqlite"
     result = runner.invoke(main, ["--db", str(database), "seed"])
-    assert result.exit_code == 1  # click's "Aborted!"
+    assert result.exit_code == 130
+    assert result.output.strip().splitlines()[-1] == "exodb: interrupted"
     assert list(database.parent.iterdir()) == []  # no file, no temporary
