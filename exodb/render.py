@@ -26,6 +26,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from exodb.escape import latex_escape, markdown_cell, one_line
+
 FORMATS = ("table", "markdown", "latex", "csv", "json")
 EXTENSIONS = {".txt": "table", ".md": "markdown", ".tex": "latex", ".csv": "csv", ".json": "json"}
 
@@ -126,60 +128,27 @@ def render(
         for d in dicts:
             writer.writerow([_cell(d.get(c), ";") for c in columns])
         return out.getvalue()
-    from tabulate import tabulate
-
     table = [[_cell(d.get(c), ", ") for c in columns] for d in dicts]
     if fmt == "latex":
         return latex_table(columns, table)
-    tablefmt = "github" if fmt == "markdown" else "simple"
-    return tabulate(table, headers=columns, tablefmt=tablefmt, disable_numparse=True) + "\n"
+    if fmt == "markdown":
+        return markdown_table(columns, table) + "\n"
+    from tabulate import tabulate
+
+    return tabulate(table, headers=columns, tablefmt="simple", disable_numparse=True) + "\n"
 
 
-_LATEX_SPECIAL = {
-    "\\": r"\textbackslash{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-}
-_LATEX_GREEK = {
-    "α": r"$\alpha$",
-    "β": r"$\beta$",
-    "γ": r"$\gamma$",
-    "δ": r"$\delta$",
-    "ε": r"$\epsilon$",
-    "κ": r"$\kappa$",
-    "λ": r"$\lambda$",
-    "μ": r"$\mu$",
-    "σ": r"$\sigma$",
-    "τ": r"$\tau$",
-    "ω": r"$\omega$",
-    "–": "--",
-    "—": "---",
-    "→": r"$\rightarrow$",
-    "←": r"$\leftarrow$",
-    "×": r"$\times$",
-    "±": r"$\pm$",
-    "≥": r"$\geq$",
-    "≤": r"$\leq$",
-    "°": r"$^{\circ}$",
-    "µ": r"$\mu$",
-    "‘": "`",
-    "’": "'",
-    "“": "``",
-    "”": "''",
-    "\u00a0": "~",
-}
+def markdown_table(headers: Sequence[Any], table: Sequence[Sequence[Any]]) -> str:
+    """A GitHub Markdown table (without a final newline) whose every row has as many cells as
+    the header, whatever the cells hold."""
+    from tabulate import tabulate
 
-
-def latex_escape(text: str) -> str:
-    """Escape LaTeX's special characters and spell Greek letters as math."""
-    return "".join(_LATEX_SPECIAL.get(ch) or _LATEX_GREEK.get(ch) or ch for ch in text)
+    return tabulate(
+        [[markdown_cell(c) for c in row] for row in table],
+        headers=[markdown_cell(h) for h in headers],
+        tablefmt="github",
+        disable_numparse=True,
+    )
 
 
 def latex_table(
@@ -303,12 +272,12 @@ def _one_report(report: Any, fmt: str) -> str:
     table = [[_cell(row.get(c), ", ") for c in report.columns] for row in report.rows]
     if fmt == "latex":
         return latex_report(report.title, headers, table, report.notes)
+    if fmt == "markdown":
+        body = markdown_table(headers, table)
+        notes = "".join(f"\n_{markdown_cell(n)}_\n" for n in report.notes)
+        return f"### {one_line(report.title)}\n\n{body}\n{notes}"
     from tabulate import tabulate
 
-    if fmt == "markdown":
-        body = tabulate(table, headers=headers, tablefmt="github", disable_numparse=True)
-        notes = "".join(f"\n_{n}_\n" for n in report.notes)
-        return f"### {report.title}\n\n{body}\n{notes}"
     body = tabulate(table, headers=headers, tablefmt="simple", disable_numparse=True)
     notes = "".join(f"\nNote: {n}" for n in report.notes)
     return f"{report.title}\n\n{body}\n{notes}{chr(10) if notes else ''}"
