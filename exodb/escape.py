@@ -1,15 +1,18 @@
 """Escaping for the formats exodb writes, so that whatever the data hold, the tool a file is
 meant for reads it: LaTeX and BibTeX (one Unicode-to-LaTeX mapping for both), RIS and other
-one-line-per-value formats, Markdown table cells and XML text.
+one-line-per-value formats, Markdown table cells, XML text, and spreadsheet-safe CSV cells.
 
 Each function takes text and returns text; none imports anything heavy until it is first used.
 """
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 # Every character that ends a line for some reader (Python's str.splitlines, RIS and BibTeX
@@ -141,3 +144,41 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 def xml_text(text: str) -> str:
     """``text`` with every character XML 1.0 forbids as U+FFFD, so an XML parser reads it."""
     return _NOT_XML.sub("\ufffd", text)
+
+
+def csv_text(rows: Iterable[Sequence[Any]]) -> str:
+    """``rows`` as CSV with ``\\n`` line ends and minimal quoting.
+
+    Python's csv module quotes a cell only for the characters of its own line end, so with
+    ``\\n`` a cell holding a lone carriage return would go out bare, and every reader would
+    take it for the end of the record. Such a row is written with ``\\r\\n`` line ends,
+    which quotes it, and then ends with ``\\n`` like the rest.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for row in rows:
+        if any(isinstance(cell, str) and "\r" in cell for cell in row):
+            one = io.StringIO()
+            csv.writer(one, lineterminator="\r\n").writerow(row)
+            out.write(one.getvalue()[:-2] + "\n")
+        else:
+            writer.writerow(row)
+    return out.getvalue()
+
+
+# A cell a spreadsheet would read as a formula (or, after a tab or carriage return, might).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """``value`` with a ``'`` before it when a spreadsheet would run it as a formula.
+
+    Numbers, negative ones included, stay numbers.
+
+    >>> spreadsheet_safe("=HYPERLINK(1)"), spreadsheet_safe("-2.5"), spreadsheet_safe(3)
+    ("'=HYPERLINK(1)", '-2.5', 3)
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value

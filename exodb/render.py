@@ -15,17 +15,17 @@ else (an interval, a UUID) the text the tables show.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime
 import decimal
-import io
 import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain
 from typing import Any
 
+from exodb import escape
 from exodb.escape import latex_escape, markdown_cell, one_line
 
 FORMATS = ("table", "markdown", "latex", "csv", "json")
@@ -107,11 +107,14 @@ def render(
     rows: Iterable[Any],
     fmt: str = "table",
     columns: Sequence[str] | None = None,
+    *,
+    spreadsheet_safe: bool = False,
 ) -> str:
     """Render ``rows`` in ``fmt``; ``columns`` chooses and orders the tabular columns.
 
     JSON always holds every field of every row, whatever ``columns`` says: it is the
-    machine-readable contract.
+    machine-readable contract. CSV holds every value as it is, unless ``spreadsheet_safe``
+    puts a ``'`` before each cell a spreadsheet would run as a formula.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
@@ -122,12 +125,9 @@ def render(
         columns = list(dicts[0]) if dicts else []
     columns = list(columns)
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(columns)
-        for d in dicts:
-            writer.writerow([_cell(d.get(c), ";") for c in columns])
-        return out.getvalue()
+        cell = _safe_cell if spreadsheet_safe else _cell
+        body = ([cell(d.get(c), ";") for c in columns] for d in dicts)
+        return escape.csv_text(chain([[cell(c, ";") for c in columns]], body))
     table = [[_cell(d.get(c), ", ") for c in columns] for d in dicts]
     if fmt == "latex":
         return latex_table(columns, table)
@@ -136,6 +136,10 @@ def render(
     from tabulate import tabulate
 
     return tabulate(table, headers=columns, tablefmt="simple", disable_numparse=True) + "\n"
+
+
+def _safe_cell(value: Any, joiner: str) -> Any:
+    return escape.spreadsheet_safe(_cell(value, joiner))
 
 
 def markdown_table(headers: Sequence[Any], table: Sequence[Sequence[Any]]) -> str:
@@ -252,8 +256,9 @@ def study_card(detail: Any, fmt: str = "table") -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_report(report: Any, fmt: str = "table") -> str:
-    """Render a :class:`exodb.reports.Report` (or a list of them) in ``fmt``."""
+def render_report(report: Any, fmt: str = "table", *, spreadsheet_safe: bool = False) -> str:
+    """Render a :class:`exodb.reports.Report` (or a list of them) in ``fmt`` (for
+    ``spreadsheet_safe``, see :func:`render`)."""
     reports = report if isinstance(report, list) else [report]
     if fmt == "json":
         payload = [
@@ -262,12 +267,12 @@ def render_report(report: Any, fmt: str = "table") -> str:
         ]
         body = payload if isinstance(report, list) else payload[0]
         return _to_json(body)
-    return "\n".join(_one_report(r, fmt) for r in reports)
+    return "\n".join(_one_report(r, fmt, spreadsheet_safe) for r in reports)
 
 
-def _one_report(report: Any, fmt: str) -> str:
+def _one_report(report: Any, fmt: str, spreadsheet_safe: bool = False) -> str:
     if fmt == "csv":
-        return render(report.rows, "csv", report.columns)
+        return render(report.rows, "csv", report.columns, spreadsheet_safe=spreadsheet_safe)
     headers = [report.header(c) for c in report.columns]
     table = [[_cell(row.get(c), ", ") for c in report.columns] for row in report.rows]
     if fmt == "latex":

@@ -7,6 +7,9 @@ formula-like cells); each export of it is then read back with the tool, or the p
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 import shutil
 import subprocess
@@ -272,6 +275,94 @@ def test_latex_with_hostile_text_compiles(runner, hostile_url, tmp_path):
     assert (tmp_path / "hostile.pdf").read_bytes().startswith(b"%PDF")
 
 
+# --- CSV --------------------------------------------------------------------------------------
+
+
+def _csv_cells(text: str) -> dict[str, str]:
+    """The hostile note's row of a ``notes --format csv`` listing, by column."""
+    rows = list(csv.DictReader(io.StringIO(text)))
+    (row,) = [r for r in rows if r["key"] == "hostile_note"]
+    return row
+
+
+def test_csv_is_lossless_by_default(runner, hostile_url):
+    row = _csv_cells(_cli(runner, hostile_url, "notes", "--format", "csv"))
+    assert row["subject"] == NOTE["subject"]
+    assert row["review_text"] == HOSTILE
+
+
+def test_csv_spreadsheet_safe_marks_formula_cells(runner, hostile_url):
+    text = _cli(runner, hostile_url, "notes", "--format", "csv", "--spreadsheet-safe")
+    row = _csv_cells(text)
+    assert row["subject"] == "'" + NOTE["subject"]
+    assert row["review_text"] == HOSTILE  # not a formula: as it is
+    cells = [c for r in csv.reader(io.StringIO(text)) for c in r]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
+def test_spreadsheet_safe_keeps_numbers_and_reaches_reports():
+    rows = [{"a": "-2.5", "b": -3, "c": "+1e5", "d": "-x", "e": "\tTAB", "f": "@a", "g": "\r=1"}]
+    text = render(rows, "csv", spreadsheet_safe=True)
+    header, safe = csv.reader(io.StringIO(text, newline=""))
+    assert safe == ["-2.5", "-3", "+1e5", "'-x", "'\tTAB", "'@a", "'\r=1"]
+    report = Report(title="r", columns=["a"], headers={}, rows=[{"a": "=1+1"}])
+    assert render_report(report, "csv").splitlines()[1] == "=1+1"
+    assert render_report(report, "csv", spreadsheet_safe=True).splitlines()[1] == "'=1+1"
+
+
+FORMULA_NOTE = {
+    "key": "formula_note",
+    "subject": "cell_sources:bmsc",
+    "review_text": "=1+2",
+    "problem": "+starts with a plus",
+    "source": "-starts with a minus\tand a tab",
+}
+
+
+def test_export_csv_round_trips_formula_cells_and_offers_a_safe_copy(
+    runner, databases, template_url, tmp_path
+):
+    from exodb.database import init_database
+
+    url = databases.copy(template_url)
+    engine = make_engine(url)
+    with session_factory(engine)() as s:
+        section = s.scalars(select(Section).order_by(Section.key)).first()
+        s.add(CurationNote(kind="typo", section_id=section.id, **FORMULA_NOTE))
+        s.commit()
+    engine.dispose()
+    first, second, safe = tmp_path / "first", tmp_path / "second", tmp_path / "safe"
+    _cli(runner, url, "export", "csv", str(first))
+    row = _note_row(first / "curation_notes.csv")
+    assert row == {k: v for k, v in row.items() if k not in FORMULA_NOTE} | FORMULA_NOTE
+
+    # The default export is seeds: loaded into a new database, it exports the same files.
+    reloaded = databases.empty()
+    engine = make_engine(reloaded)
+    init_database(engine, seeds=first)
+    engine.dispose()
+    _cli(runner, reloaded, "export", "csv", str(second))
+    for path in sorted(first.glob("*.csv")):
+        assert (second / path.name).read_bytes() == path.read_bytes(), path.name
+
+    _cli(runner, url, "export", "csv", str(safe), "--spreadsheet-safe")
+    row = _note_row(safe / "curation_notes.csv")
+    assert {k: row[k] for k in FORMULA_NOTE} == {
+        "key": "formula_note",
+        "subject": "cell_sources:bmsc",
+        "review_text": "'=1+2",
+        "problem": "'+starts with a plus",
+        "source": "'-starts with a minus\tand a tab",
+    }
+    assert json.loads((safe / "exodb-export.json").read_text())["spreadsheet_safe"] is True
+
+
+def _note_row(path) -> dict[str, str]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        (row,) = [r for r in csv.DictReader(handle) if r["key"] == "formula_note"]
+    return row
+
+
 # --- GraphML ----------------------------------------------------------------------------------
 
 
@@ -292,3 +383,15 @@ def test_graphml_holds_no_character_xml_forbids():
     assert labels == {"bad\ufffdsource & <x>", "NF-κB\ufffd\ufffd"}
     (edge,) = root.iter(f"{{{ns['g']}}}edge")
     assert edge.get("source") == "cell_source:bad\ufffdsource & <x>"
+
+
+def test_csv_quotes_a_lone_carriage_return():
+    from exodb import seedspec
+    from exodb.canonical import canonical_rows
+
+    text = render([{"a": "one\rtwo", "b": "x"}], "csv")
+    assert list(csv.reader(io.StringIO(text, newline=""))) == [["a", "b"], ["one\rtwo", "x"]]
+    seed = seedspec.BY_NAME["curation_notes"]
+    row = {"key": "k", "kind": "typo", "section": "s", "review_text": "a\rb", "problem": "p"}
+    (read,) = csv.DictReader(io.StringIO(canonical_rows(seed, [row]), newline=""))
+    assert read["review_text"] == "a\rb"
