@@ -7,13 +7,14 @@ changes of evidence. ``rewrite_canonical`` puts a folder into that form.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Mapping
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 from exodb import seedspec as spec
+from exodb.escape import csv_text
+from exodb.escape import spreadsheet_safe as mark_formula
 from exodb.loader import Problem, SeedError, parse_text
 from exodb.safefile import write_text
 
@@ -35,15 +36,18 @@ def format_value(column: spec.Column, value: Any) -> str:
     return str(value).strip()
 
 
-def canonical_rows(seed: spec.SeedFile, rows: Iterable[Mapping[str, Any]]) -> str:
-    """Rows of parsed values (as the loader reads them) in canonical CSV form."""
+def canonical_rows(
+    seed: spec.SeedFile, rows: Iterable[Mapping[str, Any]], *, spreadsheet_safe: bool = False
+) -> str:
+    """Rows of parsed values (as the loader reads them) in canonical CSV form: every value as it
+    is, unless ``spreadsheet_safe`` marks the cells a spreadsheet would run as formulas."""
     keyed = sorted(rows, key=lambda r: spec.canonical_key(tuple(r.get(k) for k in seed.key)))
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([c.name for c in seed.columns])
-    for row in keyed:
-        writer.writerow([format_value(c, row.get(c.name)) for c in seed.columns])
-    return out.getvalue()
+
+    def cells(row: Mapping[str, Any]) -> list[str]:
+        values = [format_value(c, row.get(c.name)) for c in seed.columns]
+        return [mark_formula(v) for v in values] if spreadsheet_safe else values
+
+    return csv_text(chain([[c.name for c in seed.columns]], map(cells, keyed)))
 
 
 def canonical_text(seed: spec.SeedFile, text: str, path: str = "<text>") -> str:

@@ -195,10 +195,39 @@ def protected_files() -> list[Any]:
     return database_files(_database_path(obj))
 
 
+def _keep_spreadsheet_safe(ctx: click.Context, _param: Any, value: bool) -> bool:
+    # Kept in the context, not passed to every command: emit() and emit_report() read it.
+    ctx.meta["exodb.spreadsheet_safe"] = value
+    return value
+
+
+SPREADSHEET_SAFE_HELP = (
+    "In CSV, put a ' before each cell that starts with = + - @ (or a tab or carriage return), "
+    "so a spreadsheet shows it as text instead of running it as a formula."
+)
+
+
+def spreadsheet_safe_option(func: Callable) -> Callable:
+    return click.option(
+        "--spreadsheet-safe",
+        is_flag=True,
+        expose_value=False,
+        callback=_keep_spreadsheet_safe,
+        help=SPREADSHEET_SAFE_HELP,
+    )(func)
+
+
+def _spreadsheet_safe() -> bool:
+    context = click.get_current_context(silent=True)
+    return bool(context and context.meta.get("exodb.spreadsheet_safe"))
+
+
 def output_options_with(default: str) -> Callable[[Callable], Callable]:
-    """--format and -o, for a command that prints ``default`` when neither is given."""
+    """--format, -o and --spreadsheet-safe, for a command that prints ``default`` when no
+    format is given."""
 
     def decorate(func: Callable) -> Callable:
+        func = spreadsheet_safe_option(func)
         func = click.option(
             "-o",
             "--output",
@@ -258,13 +287,15 @@ def emit(
 ) -> None:
     from exodb.render import render
 
-    write(render(rows, resolve_format(fmt, output), columns), output)
+    text = render(rows, resolve_format(fmt, output), columns, spreadsheet_safe=_spreadsheet_safe())
+    write(text, output)
 
 
 def emit_report(report: Any, fmt: str | None, output: str | None) -> None:
     from exodb.render import render_report
 
-    write(render_report(report, resolve_format(fmt, output)), output)
+    chosen = resolve_format(fmt, output)
+    write(render_report(report, chosen, spreadsheet_safe=_spreadsheet_safe()), output)
 
 
 cache_option = click.option(
@@ -740,17 +771,21 @@ def _print_rows(rows: Any, fmt: str, output: str | None) -> None:
 
     if fmt not in STREAMING_FORMATS:
         table = [dict(zip(rows.columns, row, strict=True)) for row in rows]
-        write(render(table, fmt, rows.columns), output)
+        write(render(table, fmt, rows.columns, spreadsheet_safe=_spreadsheet_safe()), output)
         return
     iterator = iter(rows)
     batches = iter(lambda: list(itertools.islice(iterator, 1000)), [])
+    safe = _spreadsheet_safe()
     if output is None:
-        render_stream(batches, fmt, rows.columns, lambda text: click.echo(text, nl=False))
+        echo = functools.partial(click.echo, nl=False)
+        render_stream(batches, fmt, rows.columns, echo, spreadsheet_safe=safe)
         return
     from exodb.safefile import atomic_output
 
     with atomic_output(output, protect=protected_files()) as handle:
-        render_stream(batches, fmt, rows.columns, lambda text: handle.write(text.encode()))
+        render_stream(
+            batches, fmt, rows.columns, lambda t: handle.write(t.encode()), spreadsheet_safe=safe
+        )
     click.echo(f"exodb: wrote {output}", err=True)
 
 
@@ -764,6 +799,7 @@ def _print_rows(rows: Any, fmt: str, output: str | None) -> None:
     help="Output format; mermaid draws an entity-relationship diagram.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@spreadsheet_safe_option
 @pass_context
 @_user_errors
 def schema_command(ctx: Context, table: str | None, fmt: str | None, output: str | None) -> None:
@@ -1062,12 +1098,18 @@ def validate_command(ctx: Context, path: str, as_seed: bool, max_file_size: int)
 @click.option(
     "--force", is_flag=True, help="Write into a folder that holds other files (never seeds/)."
 )
+@click.option(
+    "--spreadsheet-safe",
+    is_flag=True,
+    help=SPREADSHEET_SAFE_HELP + " The files are then for reading, no longer seeds to import.",
+)
 @pass_context
 @_user_errors
-def export_csv(ctx: Context, folder: str, force: bool) -> None:
+def export_csv(ctx: Context, folder: str, force: bool, spreadsheet_safe: bool) -> None:
     """The whole database in the seeds/ format, one canonical CSV file per table.
 
     FOLDER must be new, empty, or an earlier export (marked by its exodb-export.json).
+    Every value is written as it is, so the files import back unchanged.
     """
     from pathlib import Path
 
@@ -1080,7 +1122,12 @@ def export_csv(ctx: Context, folder: str, force: bool) -> None:
     progress = Progress("exodb: exporting", len(SEED_FILES))
     try:
         counts = export_folder(
-            ctx.engine(), Path(folder), progress, force=force, protect=protected_files()
+            ctx.engine(),
+            Path(folder),
+            progress,
+            force=force,
+            protect=protected_files(),
+            spreadsheet_safe=spreadsheet_safe,
         )
     finally:
         progress.close()

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exodb import queries
+from exodb.escape import bibtex_name, latex_escape, one_line, xml_text
 from exodb.models import Reference
 
 REFERENCE_FORMATS = ("bibtex", "ris", "csl-json")
@@ -111,47 +112,50 @@ def bibliography(session: Session) -> list[BibRecord]:
     return records
 
 
-def _bibtex_escape(text: str) -> str:
-    return re.sub(r"([&%$#_{}])", r"\\\1", text)
-
-
 def to_bibtex(records: list[BibRecord]) -> str:
+    """The records as BibTeX. Every field is written with the LaTeX tables' escaping, so a file
+    stays readable to BibTeX (and biber, pybtex, reference managers) whatever the records hold:
+    balanced braces, no raw special character, every character outside ASCII spelled as LaTeX."""
     entries = []
     for r in records:
         fields = []
         if r.authors:
-            names = " and ".join(r.authors) + (" and others" if r.et_al else "")
-            fields.append(("author", names))
-        fields.append(("title", "{" + _bibtex_escape(r.title) + "}"))
+            names = " and ".join(bibtex_name(a) for a in r.authors)
+            fields.append(("author", names + (" and others" if r.et_al else "")))
+        # Double braces keep the title's capitals (NF-κB, PI3K) from a style's lowercasing.
+        fields.append(("title", "{" + latex_escape(r.title) + "}"))
         if r.journal:
-            fields.append(("journal", _bibtex_escape(r.journal)))
+            fields.append(("journal", latex_escape(r.journal)))
         if r.year:
             fields.append(("year", str(r.year)))
         if r.doi:
-            fields.append(("doi", r.doi))
+            fields.append(("doi", latex_escape(r.doi)))
         if r.pmid:
-            fields.append(("pmid", r.pmid))
-        fields.append(("note", _bibtex_escape(r.note)))
+            fields.append(("pmid", latex_escape(r.pmid)))
+        fields.append(("note", latex_escape(r.note)))
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
         entries.append(f"@article{{{r.key},\n{body}\n}}")
     return "\n\n".join(entries) + "\n"
 
 
 def to_ris(records: list[BibRecord]) -> str:
+    """The records as RIS, one line a value: a line break in a value would begin a tag of its
+    own (a forged ``ER  -`` ends the record), so line breaks and tabs become spaces."""
     blocks = []
     for r in records:
         lines = ["TY  - JOUR", f"ID  - {r.key}"]
-        lines += [f"AU  - {a}" for a in r.authors]
-        lines.append(f"TI  - {r.title}")
+        values = [("AU", a) for a in r.authors]
+        values.append(("TI", r.title))
         if r.journal:
-            lines.append(f"JO  - {r.journal}")
+            values.append(("JO", r.journal))
         if r.year:
-            lines.append(f"PY  - {r.year}")
+            values.append(("PY", str(r.year)))
         if r.doi:
-            lines.append(f"DO  - {r.doi}")
+            values.append(("DO", r.doi))
         if r.pmid:
-            lines.append(f"AN  - PMID:{r.pmid}")
-        lines.append(f"N1  - {r.note}")
+            values.append(("AN", f"PMID:{r.pmid}"))
+        values.append(("N1", r.note))
+        lines += [f"{tag}  - {one_line(value).strip()}" for tag, value in values]
         lines.append("ER  - ")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
@@ -298,15 +302,12 @@ def to_graphml(net: Network) -> str:
         )
     graph = ET.SubElement(root, f"{{{ns}}}graph", {"id": "exodb", "edgedefault": "directed"})
     for node_id, attrs in sorted(net.nodes.items()):
-        node = ET.SubElement(graph, f"{{{ns}}}node", {"id": node_id})
+        node = ET.SubElement(graph, f"{{{ns}}}node", {"id": xml_text(node_id)})
         for key_id, name in (("n_type", "type"), ("n_label", "label")):
-            ET.SubElement(node, f"{{{ns}}}data", {"key": key_id}).text = attrs[name]
+            ET.SubElement(node, f"{{{ns}}}data", {"key": key_id}).text = xml_text(attrs[name])
     for number, row in enumerate(_edge_rows(net)):
-        edge = ET.SubElement(
-            graph,
-            f"{{{ns}}}edge",
-            {"id": f"e{number}", "source": row["source"], "target": row["target"]},
-        )
+        ends = {"source": xml_text(row["source"]), "target": xml_text(row["target"])}
+        edge = ET.SubElement(graph, f"{{{ns}}}edge", {"id": f"e{number}", **ends})
         values = {
             "e_relation": row["relation"],
             "e_effect": row["effect"],
@@ -315,7 +316,7 @@ def to_graphml(net: Network) -> str:
             "e_weight": str(len(row["studies"])),
         }
         for key_id, value in values.items():
-            ET.SubElement(edge, f"{{{ns}}}data", {"key": key_id}).text = value
+            ET.SubElement(edge, f"{{{ns}}}data", {"key": key_id}).text = xml_text(value)
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 

@@ -15,17 +15,19 @@ else (an interval, a UUID) the text the tables show.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime
 import decimal
-import io
 import json
 import math
 import re
 import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import chain
 from typing import Any
+
+from exodb import escape
+from exodb.escape import latex_escape, markdown_cell, one_line
 
 FORMATS = ("table", "markdown", "latex", "csv", "json")
 EXTENSIONS = {".txt": "table", ".md": "markdown", ".tex": "latex", ".csv": "csv", ".json": "json"}
@@ -106,11 +108,14 @@ def render(
     rows: Iterable[Any],
     fmt: str = "table",
     columns: Sequence[str] | None = None,
+    *,
+    spreadsheet_safe: bool = False,
 ) -> str:
     """Render ``rows`` in ``fmt``; ``columns`` chooses and orders the tabular columns.
 
     JSON always holds every field of every row, whatever ``columns`` says: it is the
-    machine-readable contract.
+    machine-readable contract. CSV holds every value as it is, unless ``spreadsheet_safe``
+    puts a ``'`` before each cell a spreadsheet would run as a formula.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
@@ -121,66 +126,34 @@ def render(
         columns = list(dicts[0]) if dicts else []
     columns = list(columns)
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(columns)
-        for d in dicts:
-            writer.writerow([_cell(d.get(c), ";") for c in columns])
-        return out.getvalue()
-    from tabulate import tabulate
-
+        cell = _safe_cell if spreadsheet_safe else _cell
+        body = ([cell(d.get(c), ";") for c in columns] for d in dicts)
+        return escape.csv_text(chain([[cell(c, ";") for c in columns]], body))
     table = [[_cell(d.get(c), ", ") for c in columns] for d in dicts]
     if fmt == "latex":
         return latex_table(columns, table)
-    tablefmt = "github" if fmt == "markdown" else "simple"
-    return tabulate(table, headers=columns, tablefmt=tablefmt, disable_numparse=True) + "\n"
+    if fmt == "markdown":
+        return markdown_table(columns, table) + "\n"
+    from tabulate import tabulate
+
+    return tabulate(table, headers=columns, tablefmt="simple", disable_numparse=True) + "\n"
 
 
-_LATEX_SPECIAL = {
-    "\\": r"\textbackslash{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-}
-_LATEX_GREEK = {
-    "α": r"$\alpha$",
-    "β": r"$\beta$",
-    "γ": r"$\gamma$",
-    "δ": r"$\delta$",
-    "ε": r"$\epsilon$",
-    "κ": r"$\kappa$",
-    "λ": r"$\lambda$",
-    "μ": r"$\mu$",
-    "σ": r"$\sigma$",
-    "τ": r"$\tau$",
-    "ω": r"$\omega$",
-    "–": "--",
-    "—": "---",
-    "→": r"$\rightarrow$",
-    "←": r"$\leftarrow$",
-    "×": r"$\times$",
-    "±": r"$\pm$",
-    "≥": r"$\geq$",
-    "≤": r"$\leq$",
-    "°": r"$^{\circ}$",
-    "µ": r"$\mu$",
-    "‘": "`",
-    "’": "'",
-    "“": "``",
-    "”": "''",
-    "\u00a0": "~",
-}
+def _safe_cell(value: Any, joiner: str) -> Any:
+    return escape.spreadsheet_safe(_cell(value, joiner))
 
 
-def latex_escape(text: str) -> str:
-    """Escape LaTeX's special characters and spell Greek letters as math."""
-    return "".join(_LATEX_SPECIAL.get(ch) or _LATEX_GREEK.get(ch) or ch for ch in text)
+def markdown_table(headers: Sequence[Any], table: Sequence[Sequence[Any]]) -> str:
+    """A GitHub Markdown table (without a final newline) whose every row has as many cells as
+    the header, whatever the cells hold."""
+    from tabulate import tabulate
+
+    return tabulate(
+        [[markdown_cell(c) for c in row] for row in table],
+        headers=[markdown_cell(h) for h in headers],
+        tablefmt="github",
+        disable_numparse=True,
+    )
 
 
 def latex_table(
@@ -284,8 +257,9 @@ def study_card(detail: Any, fmt: str = "table") -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_report(report: Any, fmt: str = "table") -> str:
-    """Render a :class:`exodb.reports.Report` (or a list of them) in ``fmt``."""
+def render_report(report: Any, fmt: str = "table", *, spreadsheet_safe: bool = False) -> str:
+    """Render a :class:`exodb.reports.Report` (or a list of them) in ``fmt`` (for
+    ``spreadsheet_safe``, see :func:`render`)."""
     reports = report if isinstance(report, list) else [report]
     if fmt == "json":
         payload = [
@@ -294,22 +268,22 @@ def render_report(report: Any, fmt: str = "table") -> str:
         ]
         body = payload if isinstance(report, list) else payload[0]
         return _to_json(body)
-    return "\n".join(_one_report(r, fmt) for r in reports)
+    return "\n".join(_one_report(r, fmt, spreadsheet_safe) for r in reports)
 
 
-def _one_report(report: Any, fmt: str) -> str:
+def _one_report(report: Any, fmt: str, spreadsheet_safe: bool = False) -> str:
     if fmt == "csv":
-        return render(report.rows, "csv", report.columns)
+        return render(report.rows, "csv", report.columns, spreadsheet_safe=spreadsheet_safe)
     headers = [report.header(c) for c in report.columns]
     table = [[_cell(row.get(c), ", ") for c in report.columns] for row in report.rows]
     if fmt == "latex":
         return latex_report(report.title, headers, table, report.notes)
+    if fmt == "markdown":
+        body = markdown_table(headers, table)
+        notes = "".join(f"\n_{markdown_cell(n)}_\n" for n in report.notes)
+        return f"### {one_line(report.title)}\n\n{body}\n{notes}"
     from tabulate import tabulate
 
-    if fmt == "markdown":
-        body = tabulate(table, headers=headers, tablefmt="github", disable_numparse=True)
-        notes = "".join(f"\n_{n}_\n" for n in report.notes)
-        return f"### {report.title}\n\n{body}\n{notes}"
     body = tabulate(table, headers=headers, tablefmt="simple", disable_numparse=True)
     notes = "".join(f"\nNote: {n}" for n in report.notes)
     return f"{report.title}\n\n{body}\n{notes}{chr(10) if notes else ''}"
@@ -388,6 +362,8 @@ def render_stream(
     fmt: str,
     columns: Sequence[str],
     write: Callable[[str], None],
+    *,
+    spreadsheet_safe: bool = False,
 ) -> None:
     """Write rows (tuples in ``columns`` order, in batches) as CSV or JSON, one batch at a time.
 
@@ -396,24 +372,19 @@ def render_stream(
     if fmt not in STREAMING_FORMATS:
         raise ValueError(f"{fmt} cannot be streamed; choose one of {', '.join(STREAMING_FORMATS)}")
     columns = list(columns)
-    out = io.StringIO()
     if fmt == "csv":
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(columns)
-    else:
-        out.write("[")
+        cell = _safe_cell if spreadsheet_safe else _cell
+        write(escape.csv_text([[cell(c, ";") for c in columns]]))
+        for batch in batches:
+            write(escape.csv_text([cell(v, ";") for v in row] for row in batch))
+        return
+    write("[")
     first = True
     for batch in batches:
+        items = []
         for row in batch:
-            if fmt == "csv":
-                writer.writerow([_cell(v, ";") for v in row])
-            else:
-                item = _to_json(dict(zip(columns, row, strict=True))).rstrip("\n")
-                out.write(("\n" if first else ",\n") + textwrap.indent(item, "  "))
+            item = _to_json(dict(zip(columns, row, strict=True))).rstrip("\n")
+            items.append(("\n" if first else ",\n") + textwrap.indent(item, "  "))
             first = False
-        write(out.getvalue())
-        out.seek(0)
-        out.truncate()
-    if fmt == "json":
-        out.write("]\n" if first else "\n]\n")
-    write(out.getvalue())
+        write("".join(items))
+    write("]\n" if first else "\n]\n")

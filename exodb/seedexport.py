@@ -148,6 +148,7 @@ def export_folder(
     *,
     force: bool = False,
     protect: list[Path] | None = None,
+    spreadsheet_safe: bool = False,
 ) -> dict[str, int]:
     """Write every seed file of the database into ``folder``; returns rows per file.
 
@@ -155,7 +156,8 @@ def export_folder(
     seeds. All files come from one read transaction (one state of the data). They are written
     into a new folder beside ``folder`` that then takes its place whole, so a kill or a full disk
     leaves the earlier export or the new one, never a mix. With ``force`` among other files,
-    each file is written whole in place, the manifest last.
+    each file is written whole in place, the manifest last. ``spreadsheet_safe`` puts a ``'``
+    before each cell a spreadsheet would run as a formula (the files no longer round-trip).
     """
 
     folder = Path(folder)
@@ -167,13 +169,13 @@ def export_folder(
     if foreign or not can_replace_folder(folder):
         # --force among other files (they stay), or a folder that cannot be swapped (a mount
         # point, a parent we may not write): each file is still written whole, in place.
-        return _write_export(engine, folder, progress, protect)
+        return _write_export(engine, folder, progress, protect, spreadsheet_safe)
     with replacing_folder(folder) as staging:
-        return _write_export(engine, staging, progress, protect)
+        return _write_export(engine, staging, progress, protect, spreadsheet_safe)
 
 
 def _write_export(
-    engine: Engine, folder: Path, progress: Any, protect: list[Path]
+    engine: Engine, folder: Path, progress: Any, protect: list[Path], spreadsheet_safe: bool
 ) -> dict[str, int]:
     import hashlib
     import json
@@ -190,7 +192,10 @@ def _write_export(
         keys = _key_maps(connection)
         for seed in spec.SEED_FILES:
             rows = list(database_rows(connection, seed, keys))
-            text = canonical_rows(seed, rows)
+            if spreadsheet_safe:
+                text = canonical_rows(seed, rows, spreadsheet_safe=True)
+            else:
+                text = canonical_rows(seed, rows)
             write_text(folder / seed.filename, text, protect=protect)
             counts[seed.filename] = len(rows)
             digests[seed.filename] = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -199,6 +204,8 @@ def _write_export(
     manifest = {
         "format": "exodb seed files",
         "exodb_version": __version__,
+        # A spreadsheet-safe export has a ' before some cells: a reader must know it is not seeds.
+        **({"spreadsheet_safe": True} if spreadsheet_safe else {}),
         "files": {name: {"rows": counts[name], "sha256": digests[name]} for name in counts},
     }
     write_text(folder / MANIFEST, json.dumps(manifest, indent=2) + "\n", protect=protect)

@@ -147,3 +147,25 @@ def test_a_huge_value_is_refused_with_the_cap(runner, seeded_url):
         run_sql(seeded_url, sql)
     # Without the cap, the same value is built (and only its length returned here).
     assert run_sql(seeded_url, f"SELECT length({value})", max_value_bytes=None).rows == [(size,)]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "table"])
+def test_the_console_honours_spreadsheet_safe(runner, seeded_url, fmt):
+    query = "SELECT '=1+1' AS f, '-2.5' AS n, '@x' AS a"
+    plain = runner.invoke(main, ["--db", seeded_url, "sql", "--format", "csv", query])
+    safe = runner.invoke(
+        main, ["--db", seeded_url, "sql", "--format", "csv", "--spreadsheet-safe", query]
+    )
+    assert plain.stdout == "f,n,a\n=1+1,-2.5,@x\n"  # lossless by default
+    assert safe.stdout == "f,n,a\n'=1+1,-2.5,'@x\n"  # a number stays a number
+    if fmt == "table":  # the flag changes nothing outside CSV
+        shown = runner.invoke(main, ["--db", seeded_url, "sql", "--spreadsheet-safe", query])
+        assert "=1+1" in shown.stdout and "'=1+1" not in shown.stdout
+
+
+def test_the_streamed_csv_quotes_a_lone_carriage_return(runner, seeded_url):
+    query = "SELECT 'a' || char(13) || 'b' AS v UNION ALL SELECT 'c'"
+    if BACKEND == "postgresql":
+        query = "SELECT 'a' || chr(13) || 'b' AS v UNION ALL SELECT 'c'"
+    result = runner.invoke(main, ["--db", seeded_url, "sql", "--format", "csv", query])
+    assert result.stdout == 'v\n"a\rb"\nc\n'
