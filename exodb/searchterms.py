@@ -20,6 +20,7 @@ each as a prefix, or for the whole segment folded, as a prefix.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -49,6 +50,12 @@ class Term:
 Segment = tuple[int, int, str, "mirna.MirnaName | None", bool]
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _parse(part: str) -> mirna.MirnaName | None:
+    # Punctuation around a name is not part of it: "(miR-210)," names miR-210.
+    return mirna.parse(_AROUND.sub("", part))
+
+
 def _segments(text: str) -> list[Segment]:
     """Each segment's span, its text, the miRNA it names, and whether that is the sibling of
     the one before (the ``b`` of ``miR-199a/b`` is miR-199b)."""
@@ -56,8 +63,7 @@ def _segments(text: str) -> list[Segment]:
     previous: mirna.MirnaName | None = None
     for match in _SEGMENT.finditer(text):
         part = match.group(0)
-        # Punctuation around a name is not part of it: "(miR-210)," names miR-210.
-        name, sibling = mirna.parse(_AROUND.sub("", part)), False
+        name, sibling = _parse(part), False
         if name is None and previous is not None and text[match.start() - 1] == "/":
             name = mirna.sibling(previous, _AROUND.sub("", part))
             sibling = name is not None
@@ -66,32 +72,49 @@ def _segments(text: str) -> list[Segment]:
     return segments
 
 
-def _word_forms(word: str) -> list[str]:
+# Cached: a corpus repeats its words, and folding one costs two Unicode normalizations.
+@functools.lru_cache(maxsize=1 << 16)
+def _word_forms(word: str) -> tuple[str, ...]:
     """A word transliterated, spelled out where it has a Greek letter, and folded."""
     forms = [transliterate(word)] + ([spell_out(word)] if _GREEK.search(word) else [])
-    return [f for f in dict.fromkeys([*forms, fold(word)]) if f]
+    return tuple(f for f in dict.fromkeys([*forms, fold(word)]) if f)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _segment_terms(
+    part: str, name: mirna.MirnaName | None
+) -> tuple[tuple[str, int, int, bool], ...]:
+    """A segment's words: (token, start, end, whole segment), the span within the segment.
+    Cached, as segments repeat across a corpus."""
+    words = list(_WORD.finditer(part))
+    if not words:
+        return ()
+    terms = [
+        (form, word.start(), word.end(), False)
+        for word in words
+        for form in _word_forms(word.group(0))
+    ]
+    whole = [fold(part)] if len(words) > 1 else []
+    whole += mirna.search_keys(name, generalize=True) if name else []
+    span = (words[0].start(), words[-1].end())
+    terms += [(token, *span, True) for token in dict.fromkeys(whole) if token]
+    return tuple(terms)
 
 
 def document_terms(text: str) -> list[Term]:
     """The words ``text`` is filed under, in order, each with the span it stands for."""
-    terms: list[Term] = []
-    for start, _, part, name, _ in _segments(text):
-        words = list(_WORD.finditer(part))
-        if not words:
-            continue
-        for word in words:
-            span = (start + word.start(), start + word.end())
-            terms.extend(Term(form, *span, False) for form in _word_forms(word.group(0)))
-        span = (start + words[0].start(), start + words[-1].end())
-        whole = [fold(part)] if len(words) > 1 else []
-        whole += mirna.search_keys(name, generalize=True) if name else []
-        terms.extend(Term(token, *span, True) for token in dict.fromkeys(whole) if token)
-    return terms
+    return [
+        Term(token, start + a, start + b, whole)
+        for start, _, part, name, _ in _segments(text)
+        for token, a, b, whole in _segment_terms(part, name)
+    ]
 
 
 def terms_text(text: str) -> str:
     """The words ``text`` is filed under, as one string for the full-text index."""
-    return " ".join(term.token for term in document_terms(text))
+    return " ".join(
+        term[0] for _, _, part, name, _ in _segments(text) for term in _segment_terms(part, name)
+    )
 
 
 # A query: ("term", token, prefix), or ("and" | "or", (subtrees, ...)).
