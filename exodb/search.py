@@ -144,6 +144,9 @@ class SearchHit:
 
 
 START, END = "\x02", "\x03"
+# Between equal ranks (ts_rank saturates), the entry a name names comes before the texts that
+# mention it.
+NAMES_FIRST = "CASE WHEN d.field = 'names' THEN 0 ELSE 1 END"
 # The words of a snippet, as FTS5's own snippet() counted them.
 SNIPPET_WORDS = 16
 _TOKEN = re.compile(r"[^\W_]+")
@@ -173,7 +176,7 @@ def search(
             "bm25(search_fts) AS rank "
             "FROM search_fts JOIN search_document d ON d.id = search_fts.rowid "
             "WHERE search_fts MATCH :match AND (:entity IS NULL OR d.entity = :entity) "
-            "ORDER BY rank, d.entity, d.key LIMIT :limit"
+            f"ORDER BY rank, {NAMES_FIRST}, d.entity, d.key LIMIT :limit"
         )
     else:
         params["match"] = tsquery(tree)
@@ -186,7 +189,7 @@ def search(
             "FROM search_document d "
             f"WHERE to_tsvector('exodb_search', d.terms) @@ {query_sql} "
             "AND (CAST(:entity AS text) IS NULL OR d.entity = :entity) "
-            "ORDER BY rank, d.entity, d.key LIMIT :limit"
+            f"ORDER BY rank, {NAMES_FIRST}, d.entity, d.key LIMIT :limit"
         )
     rows = session.execute(text(sql), params).all()
     return [
