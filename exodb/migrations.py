@@ -18,6 +18,8 @@ from exodb.resources import migrations_dir
 # (on other backends) the PostgreSQL-only full-text index. Autogenerate must not touch them.
 FTS_TABLE = "search_fts"
 PG_ONLY_INDEXES = {"ix_search_document_text_fts"}
+# PostgreSQL: the text-search configuration (and its dictionary) that index uses.
+PG_SEARCH_CONFIGURATION = ("exodb_search", "exodb_search_stem")
 # The views revision 0002 creates for analysts.
 ANALYST_VIEWS = {
     "study_cargo_pathway",
@@ -193,6 +195,10 @@ def _clear_unversioned_remnants(connection: Connection) -> None:
         connection.exec_driver_sql(f'DROP TABLE IF EXISTS "{FTS_TABLE}"')
     for table in reversed(ours):
         connection.exec_driver_sql(f'DROP TABLE IF EXISTS "{table.name}"')
+    if connection.dialect.name == "postgresql":
+        configuration, dictionary = PG_SEARCH_CONFIGURATION
+        connection.exec_driver_sql(f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {configuration}")
+        connection.exec_driver_sql(f"DROP TEXT SEARCH DICTIONARY IF EXISTS {dictionary}")
 
 
 def _take_migration_lock(connection: Connection, where: str) -> None:

@@ -736,8 +736,9 @@ class SearchDocument(Base):
     """Text that ``exodb search`` looks through, one row per searchable field of an entity.
 
     The loader rebuilds it in the same transaction as every load, so it is always in step with
-    the data. On SQLite an FTS5 index (``search_fts``, rebuilt with it) covers it; on PostgreSQL
-    a GIN index on its text serves the same purpose.
+    the data. ``terms`` holds the words the text is filed under (exodb.searchterms), which is
+    what both backends match: on SQLite an FTS5 index (``search_fts``, rebuilt with it) covers
+    it; on PostgreSQL a GIN index on it serves the same purpose.
     """
 
     __tablename__ = "search_document"
@@ -747,7 +748,7 @@ class SearchDocument(Base):
             "ix_search_document_text_fts",
             # Written as text: building it with func.to_tsvector would import SQLAlchemy's
             # PostgreSQL dialect (and asyncio) into every exodb start-up.
-            text("to_tsvector('english', text)"),
+            text("to_tsvector('exodb_search'::regconfig, terms)"),
             postgresql_using="gin",
         ).ddl_if(dialect="postgresql"),
         {"comment": "Searchable text of every entity (feeds full-text search)."},
@@ -759,6 +760,7 @@ class SearchDocument(Base):
     ref: Mapped[int | None]
     field: Mapped[str] = mapped_column(String(50))
     text: Mapped[str] = mapped_column(Text)
+    terms: Mapped[str] = mapped_column(Text, server_default="")
 
 
 class ImportLog(Base):
@@ -920,6 +922,7 @@ _SPECIFIC = {
     "search_document.ref": "Reference number the entity cites, where it has one.",
     "search_document.field": "Which field the text comes from.",
     "search_document.text": "The searchable text.",
+    "search_document.terms": "The words the text is filed under for search (names folded).",
     "cell_source_alias.alias": "An alias as the curator wrote it.",
     "molecule_alias.alias": "An alias as the curator wrote it.",
     "material_alias.alias": "An alias as the curator wrote it.",

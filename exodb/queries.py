@@ -31,6 +31,7 @@ from sqlalchemy import (
     literal,
     select,
     true,
+    union,
 )
 from sqlalchemy.orm import Session, aliased, selectinload
 from sqlalchemy.sql import visitors
@@ -38,7 +39,8 @@ from sqlalchemy.sql import visitors
 from exodb import vocabulary as v
 from exodb.db import plain_rows
 from exodb.errors import UnknownName
-from exodb.mirna import parse as parse_mirna
+from exodb.mirna import MirnaName
+from exodb.mirna import names_in as mirna_names
 from exodb.models import (
     CellSource,
     CellSourceProfile,
@@ -708,21 +710,45 @@ MIRNA_DETAILS = ("letter", "paralog", "arm")
 def molecule_set(session: Session, text: str) -> list[int] | Select:
     """Ids of the molecules a user's name stands for (a subquery when there are very many).
 
-    A miRNA name is matched by its parsed parts (``miR-21`` -> miR-21a-3p, never miR-210); any
-    other name by key, full name or alias (folded), together with the molecules below it
+    A miRNA name is matched by its parsed parts (``miR-21`` -> miR-21a-3p, never miR-210;
+    ``miR-199a/b`` -> both), as pasted text writes it too (``microRNA\u201321``); any other
+    name by key, full name or alias (folded), together with the molecules below it
     (``MAPK`` -> ERK, JNK, p38; ``NF-κB`` -> NF-κB p65).
     """
     check_arguments(text=text)
-    parts = parse_mirna(text)
-    if parts is None:
+    names = mirna_names(text)
+    if not names:
         return _named_subtree(session, molecule_name, Molecule, "molecule", text)
-    given = {"stem": parts.stem, "family": parts.family}
-    given |= {a: getattr(parts, a) for a in MIRNA_DETAILS if getattr(parts, a) is not None}
 
     def unknown() -> UnknownName:
         known = session.scalars(select(Molecule.key).where(Molecule.kind == "mirna")).all()
         return UnknownName("miRNA", text, difflib.get_close_matches(text, known, n=3, cutoff=0.5))
 
+    found: list[list[int] | Select] = []
+    for name in names:
+        try:
+            found.append(_mirna_members(session, name, unknown))
+        except UnknownName:
+            continue
+    if not found:
+        raise unknown()
+    if len(found) == 1:
+        return found[0]
+    if all(isinstance(ids, list) for ids in found):
+        return sorted({i for ids in found for i in ids})  # type: ignore[union-attr]
+    return union(
+        *(
+            ids if isinstance(ids, Select) else select(Molecule.id).where(Molecule.id.in_(ids))
+            for ids in found
+        )
+    )
+
+
+def _mirna_members(
+    session: Session, name: MirnaName, unknown: Callable[[], Exception]
+) -> list[int] | Select:
+    given = {"stem": name.stem, "family": name.family}
+    given |= {a: getattr(name, a) for a in MIRNA_DETAILS if getattr(name, a) is not None}
     roots = _mirna_roots(tuple(given))
     return _with_descendants(session, Molecule.__table__, roots, given, unknown)
 

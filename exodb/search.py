@@ -2,8 +2,12 @@
 names and aliases, and the notes of Tables 1-3.
 
 The loader rebuilds ``search_document`` in the same transaction as every load, so the index is
-always in step with the data. SQLite searches it through FTS5 (``search_fts``, rebuilt by the
-loader) ranked by bm25; PostgreSQL through its own full-text search, ranked by ts_rank.
+always in step with the data. Each document keeps, beside its text, the words it is filed under
+(:mod:`exodb.searchterms`: names folded, miRNAs by family), and both backends match a query
+against those words with the same stemming (Porter's English stemmer): SQLite through FTS5
+(``search_fts``, rebuilt by the loader) ranked by bm25, PostgreSQL through its own full-text
+search (the ``exodb_search`` configuration), ranked by ts_rank. So the two find the same
+documents for the same query.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
+
+from exodb.searchterms import document_terms, fts5_query, query_tree, terms_text, tsquery
 
 # A typed NULL: PostgreSQL will not put an untyped NULL into an integer column.
 NO_REF = "CAST(NULL AS INTEGER)"
@@ -109,11 +115,22 @@ def rebuild_index(connection: Connection) -> int:
                 f"SELECT '{entity}', q.* FROM ({sql}) AS q ORDER BY 1, 2, 3, 4, 5"
             )
         )
+    fill_terms(connection)
     if connection.dialect.name == "sqlite":
         # Build the FTS5 index from the refilled table in one pass; a fresh build leaves the
         # same bytes for the same data, so reloading the same seeds gives an identical file.
         connection.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
     return connection.execute(text("SELECT count(*) FROM search_document")).scalar_one()
+
+
+def fill_terms(connection: Connection) -> None:
+    """Write each document's search words (``terms``) from its text."""
+    rows = connection.execute(text("SELECT id, text FROM search_document ORDER BY id")).all()
+    if rows:
+        connection.execute(
+            text("UPDATE search_document SET terms = :terms WHERE id = :id"),
+            [{"id": row_id, "terms": terms_text(body)} for row_id, body in rows],
+        )
 
 
 @dataclass(frozen=True)
@@ -126,13 +143,13 @@ class SearchHit:
     rank: float
 
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 START, END = "\x02", "\x03"
-
-
-def _fts5_query(words: list[str]) -> str:
-    # Each word becomes a quoted prefix term, so user text is never FTS5 syntax.
-    return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+# Between equal ranks (ts_rank saturates), the entry a name names comes before the texts that
+# mention it.
+NAMES_FIRST = "CASE WHEN d.field = 'names' THEN 0 ELSE 1 END"
+# The words of a snippet, as FTS5's own snippet() counted them.
+SNIPPET_WORDS = 16
+_TOKEN = re.compile(r"[^\W_]+")
 
 
 def search(
@@ -140,35 +157,94 @@ def search(
 ) -> list[SearchHit]:
     """Ranked matches for ``query`` (all its words, each as a prefix), best first.
 
+    Names match in any spelling the look-up filters take (``nfkb`` finds NF-κB), a miRNA name
+    finds its family's members only (``miR-21`` finds miR-21a-3p, never miR-210), and words
+    match their other English forms (``regenerate`` finds regeneration). At most
+    :data:`exodb.searchterms.MAX_WORDS` words.
+
     The snippet marks matching words with the control characters ``START`` and ``END``, which
     :func:`exodb.render.highlight` turns into brackets, bold or plain text.
     """
-    words = _WORD.findall(query)
-    if not words:
-        raise ValueError("search needs at least one word")
+    tree = query_tree(query)
     dialect = session.get_bind().dialect.name
     params: dict[str, object] = {"limit": limit, "entity": entity}
     if dialect == "sqlite":
-        params["match"] = _fts5_query(words)
+        params["match"] = "{terms} : " + fts5_query(tree)
         sql = (
-            "SELECT d.entity, d.key, d.ref, d.field, "
-            f"snippet(search_fts, 3, '{START}', '{END}', '…', 16) AS snippet, "
+            "SELECT d.entity, d.key, d.ref, d.field, d.text, "
+            f"highlight(search_fts, 4, '{START}', '{END}') AS marked, "
             "bm25(search_fts) AS rank "
             "FROM search_fts JOIN search_document d ON d.id = search_fts.rowid "
             "WHERE search_fts MATCH :match AND (:entity IS NULL OR d.entity = :entity) "
-            "ORDER BY rank, d.entity, d.key LIMIT :limit"
+            f"ORDER BY rank, {NAMES_FIRST}, d.entity, d.key LIMIT :limit"
         )
     else:
-        params["match"] = " & ".join(w + ":*" for w in (re.sub(r"\W", "", x) for x in words) if w)
+        params["match"] = tsquery(tree)
+        query_sql = "to_tsquery('exodb_search', :match)"
         sql = (
-            "SELECT d.entity, d.key, d.ref, d.field, "
-            "ts_headline('english', d.text, to_tsquery('english', :match), "
-            f"'StartSel={START}, StopSel={END}, MaxWords=24, MinWords=8') AS snippet, "
-            "-ts_rank(to_tsvector('english', d.text), to_tsquery('english', :match)) AS rank "
+            "SELECT d.entity, d.key, d.ref, d.field, d.text, "
+            f"ts_headline('exodb_search', d.terms, {query_sql}, "
+            f"'StartSel={START}, StopSel={END}, HighlightAll=true') AS marked, "
+            f"-ts_rank(to_tsvector('exodb_search', d.terms), {query_sql}) AS rank "
             "FROM search_document d "
-            "WHERE to_tsvector('english', d.text) @@ to_tsquery('english', :match) "
+            f"WHERE to_tsvector('exodb_search', d.terms) @@ {query_sql} "
             "AND (CAST(:entity AS text) IS NULL OR d.entity = :entity) "
-            "ORDER BY rank, d.entity, d.key LIMIT :limit"
+            f"ORDER BY rank, {NAMES_FIRST}, d.entity, d.key LIMIT :limit"
         )
     rows = session.execute(text(sql), params).all()
-    return [SearchHit(e, k, r, f, s, float(rank)) for e, k, r, f, s, rank in rows]
+    return [
+        SearchHit(e, k, r, f, snippet(body, marked), float(rank))
+        for e, k, r, f, body, marked, rank in rows
+    ]
+
+
+def snippet(body: str, marked: str) -> str:
+    """A window of ``body`` around its matches, the matching words between START and END.
+
+    ``marked`` is the document's search words with the matching ones marked, as the database
+    returns them; each word stands for a span of ``body``. Where one of a segment's own words
+    matched, that word is marked rather than the whole segment (``[Wharton]'s``).
+    """
+    terms = document_terms(body)
+    hits = [START in word for word in marked.split()]
+    if len(hits) != len(terms):
+        # Words filed by another version of exodb (until `exodb reindex`): the match stands,
+        # but which words matched cannot be told, so none is marked.
+        hits = [False] * len(terms)
+    spans = {
+        (t.start, t.end) for t, hit in zip(terms, hits, strict=True) if hit and not t.whole_segment
+    }
+    for t, hit in zip(terms, hits, strict=True):
+        if hit and t.whole_segment and not any(t.start <= s < t.end for s, _ in spans):
+            spans.add((t.start, t.end))
+    tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(body)]
+    if not tokens:
+        return body
+    matched = [i for i, (s, e) in enumerate(tokens) if any(a < e and s < b for a, b in spans)]
+    first = _window(matched, len(tokens))
+    last = min(first + SNIPPET_WORDS, len(tokens)) - 1
+    begin = 0 if first == 0 else tokens[first][0]
+    end = len(body) if last == len(tokens) - 1 else tokens[last][1]
+    pieces, at = [], begin
+    for a, b in sorted(spans):
+        a, b = max(a, at), min(b, end)
+        if a < b:
+            pieces += [body[at:a], START, body[a:b], END]
+            at = b
+    pieces.append(body[at:end])
+    return ("…" if begin else "") + "".join(pieces) + ("…" if end < len(body) else "")
+
+
+def _window(matched: list[int], count: int) -> int:
+    """The first word of the window of SNIPPET_WORDS words holding the most matched words:
+    the earliest such, and the text's start where that window reaches back to it."""
+    best, start = -1, 0
+    for i in matched or [0]:
+        inside = sum(1 for j in matched if i <= j < i + SNIPPET_WORDS)
+        if inside > best:
+            best, start = inside, i
+    if start + SNIPPET_WORDS > count:
+        start = max(0, count - SNIPPET_WORDS)
+    if all(j < SNIPPET_WORDS for j in matched if start <= j < start + SNIPPET_WORDS):
+        return 0
+    return start

@@ -87,38 +87,110 @@ CURATION_KINDS = (
     "coding_choice",
 )
 
-# Greek letters and their spelled-out names fold to one Latin letter, so "NF-κB", "NF-kB" and
-# "NF-kappaB" meet, as do "TNF-α" and "TNF-alpha". Short names (mu, tau, nu, pi) are left alone:
-# they occur inside ordinary words and protein names (Tau).
-_GREEK = {
-    "α": "a",
-    "β": "b",
-    "γ": "g",
-    "δ": "d",
-    "ε": "e",
-    "κ": "k",
-    "λ": "l",
-    "σ": "s",
-    "ω": "o",
+# Each Greek letter folds to its own Latin letter, as the Symbol font encodes it (α a, β b,
+# θ q, ψ y, ω w, ...): "NF-κB", "NF-kB" and "NF-kappaB" meet, as do "TNF-α" and "TNF-alpha", and
+# no two Greek letters collide ("PKCθ" is not "PKC", nor "PKCτ"). The micro sign is μ.
+GREEK_LETTERS = {
+    "α": ("a", "alpha"),
+    "β": ("b", "beta"),
+    "γ": ("g", "gamma"),
+    "δ": ("d", "delta"),
+    "ε": ("e", "epsilon"),
+    "ζ": ("z", "zeta"),
+    "η": ("h", "eta"),
+    "θ": ("q", "theta"),
+    "ι": ("i", "iota"),
+    "κ": ("k", "kappa"),
+    "λ": ("l", "lambda"),
+    "μ": ("m", "mu"),
+    "ν": ("n", "nu"),
+    "ξ": ("x", "xi"),
+    "ο": ("o", "omicron"),
+    "π": ("p", "pi"),
+    "ρ": ("r", "rho"),
+    "σ": ("s", "sigma"),
+    "τ": ("t", "tau"),
+    "υ": ("u", "upsilon"),
+    "φ": ("f", "phi"),
+    "χ": ("c", "chi"),
+    "ψ": ("y", "psi"),
+    "ω": ("w", "omega"),
 }
-_SPELLED_GREEK = re.compile(r"alpha|beta|gamma|delta|epsilon|kappa|lambda|sigma|omega")
+# Variant forms: final sigma and the symbol forms of theta, phi, pi, rho, kappa and epsilon.
+_VARIANTS = {"ς": "σ", "ϑ": "θ", "ϕ": "φ", "ϖ": "π", "ϱ": "ρ", "ϰ": "κ", "ϵ": "ε"}
+_LATIN = {ord(g): latin for g, (latin, _) in GREEK_LETTERS.items()}
+_LATIN |= {ord(v): GREEK_LETTERS[g][0] for v, g in _VARIANTS.items()}
+_SPELLED = {ord(g): name for g, (_, name) in GREEK_LETTERS.items()}
+_SPELLED |= {ord(v): GREEK_LETTERS[g][1] for v, g in _VARIANTS.items()}
+# Spelled-out names fold to their letter too. The short ones (mu, nu, xi, pi, rho, tau, phi,
+# chi, psi, eta, and the four letters of zeta and iota) are left alone: they occur inside
+# ordinary words and protein names (Tau, microbiota).
+_SPELLED_GREEK = re.compile(
+    "alpha|beta|gamma|delta|epsilon|theta|kappa|lambda|omicron|sigma|upsilon|omega"
+)
+_SPELLED_LETTER = {name: latin for latin, name in GREEK_LETTERS.values()}
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+# What text pasted from papers and PDFs carries in place of a hyphen or a space: every dash
+# and the minus sign, and characters that print as nothing (NFKC turns the other Unicode
+# spaces into plain ones).
+_DASHES = dict.fromkeys(
+    map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe58\ufe63\uff0d"), "-"
+)
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+
+
+def normalize_text(text: str) -> str:
+    """``text`` with compatibility forms, dashes and Unicode spaces written the plain way.
+
+    >>> normalize_text("miR\u201321\u00a0and\u2009TNF\u2212\u03b1")
+    'miR-21 and TNF-α'
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_DASHES).translate(_INVISIBLE)
+    return "".join(" " if ch.isspace() else ch for ch in text)
+
+
+def _plain(text: str) -> str:
+    # Accents go (naïve -> naive); Greek letters stay for the caller to spell or transliterate.
+    decomposed = unicodedata.normalize("NFKD", normalize_text(text))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def transliterate(word: str) -> str:
+    """A word in lower-case ASCII letters and digits, each Greek letter its Latin letter.
+
+    >>> transliterate("κB"), transliterate("Naïve")
+    ('kb', 'naive')
+    """
+    return _NOT_ALNUM.sub("", _plain(word).translate(_LATIN))
+
+
+def spell_out(word: str) -> str:
+    """A word in lower-case ASCII letters and digits, each Greek letter spelled out.
+
+    >>> spell_out("κB")
+    'kappab'
+    """
+    return _NOT_ALNUM.sub("", _plain(word).translate(_SPELLED))
 
 
 def fold(name: str) -> str:
     """Fold a name to the form used for look-ups.
 
-    Case, Greek letters, hyphens, spaces and other punctuation do not matter, so the ASCII
-    spellings people type find the names the review prints.
+    Case, accents, Greek letters, hyphens and dashes, spaces and other punctuation do not
+    matter, so the ASCII spellings people type find the names the review prints, and so does
+    text pasted from a PDF.
 
     >>> fold("NF-κB") == fold("NF-kB") == fold("NFKB") == fold("NF-kappaB")
     True
     >>> fold("TNF-α") == fold("TNF-alpha")
     True
+    >>> fold("PKCθ") == fold("PKC-theta") != fold("PKC")
+    True
+    >>> fold("10 µg") == fold("10 μg")
+    True
     """
-    text = unicodedata.normalize("NFKC", name).lower()
-    text = "".join(_GREEK.get(ch, ch) for ch in text)
-    text = _SPELLED_GREEK.sub(lambda m: m.group(0)[0], text)
+    text = _plain(name).translate(_LATIN)
+    text = _SPELLED_GREEK.sub(lambda m: _SPELLED_LETTER[m.group(0)], text)
     return _NOT_ALNUM.sub("", text)
 
 
