@@ -428,20 +428,13 @@ def _collect(stream: Iterator[RowStream]) -> SqlResult:
 
 
 def run_sqlite(
-    path: Path,
-    sql: str,
-    params: dict[str, Any] | None = None,
-    *,
-    timeout: float = DEFAULT_TIMEOUT_SECONDS,
-    limit: int | None = None,
-    max_value_bytes: int | None = MAX_VALUE_BYTES,
+    path: Path, sql: str, params: dict[str, Any] | None = None, **options: Any
 ) -> SqlResult:
-    """Run one statement on the SQLite file at ``path``, read-only (see :func:`stream_sqlite`)."""
-    return _collect(
-        stream_sqlite(
-            path, sql, params, timeout=timeout, limit=limit, max_value_bytes=max_value_bytes
-        )
-    )
+    """Run one statement on the SQLite file at ``path``, read-only; every row at once.
+
+    ``options`` (``timeout``, ``limit``, ``max_value_bytes``) are those of :func:`stream_sql`.
+    """
+    return _collect(stream_sqlite(path, sql, params, **options))
 
 
 def _plan_strings(node: Any) -> Iterator[str]:
@@ -633,20 +626,11 @@ def stream_server(
 
 
 def run_server(
-    url: str,
-    sql: str,
-    params: dict[str, Any] | None = None,
-    *,
-    timeout: float = DEFAULT_TIMEOUT_SECONDS,
-    limit: int | None = None,
-    max_value_bytes: int | None = MAX_VALUE_BYTES,
+    url: str, sql: str, params: dict[str, Any] | None = None, **options: Any
 ) -> SqlResult:
-    """Run one query on a server database, read-only (see :func:`stream_server`)."""
-    return _collect(
-        stream_server(
-            url, sql, params, timeout=timeout, limit=limit, max_value_bytes=max_value_bytes
-        )
-    )
+    """Run one query on a server database, read-only; every row at once (``options`` as for
+    :func:`stream_sql`)."""
+    return _collect(stream_server(url, sql, params, **options))
 
 
 @contextmanager
@@ -677,19 +661,12 @@ def stream_sql(
 
 
 def run_sql(
-    url: str | None,
-    sql: str,
-    params: dict[str, Any] | None = None,
-    *,
-    timeout: float = DEFAULT_TIMEOUT_SECONDS,
-    limit: int | None = None,
-    max_value_bytes: int | None = MAX_VALUE_BYTES,
+    url: str | None, sql: str, params: dict[str, Any] | None = None, **options: Any
 ) -> SqlResult:
-    """Run one read-only statement on the database at ``url`` (resolved as elsewhere).
+    """Run one read-only statement on the database at ``url``; every row at once (``options``
+    as for :func:`stream_sql`).
 
     >>> run_sql(None, "SELECT count(*) AS n FROM study").rows  # doctest: +SKIP
     [(57,)]
     """
-    return _collect(
-        stream_sql(url, sql, params, timeout=timeout, limit=limit, max_value_bytes=max_value_bytes)
-    )
+    return _collect(stream_sql(url, sql, params, **options))

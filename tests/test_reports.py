@@ -8,7 +8,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -18,6 +17,7 @@ from exodb.cli import main
 from exodb.render import render_report
 
 from .conftest import REPO
+from .latex import compile_tables
 
 GOLDEN = REPO / "tests" / "golden"
 TABLES = {
@@ -98,27 +98,7 @@ def test_latex_is_structurally_sound(session, name):
 def test_latex_tables_compile(session, tmp_path):
     parts = [render_report(builder(session), "latex") for builder in TABLES.values()]
     parts.append(render_report(reports.evidence_matrix(session), "latex"))
-    document = "\n".join(
-        [
-            r"\documentclass{article}",
-            r"\usepackage[utf8]{inputenc}",
-            r"\usepackage[T1]{fontenc}",
-            r"\usepackage[landscape,margin=1.5cm]{geometry}",
-            r"\usepackage{booktabs,array,longtable}",
-            r"\begin{document}",
-            *parts,
-            r"\end{document}",
-        ]
-    )
-    (tmp_path / "tables.tex").write_text(document, encoding="utf-8")
-    result = subprocess.run(
-        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "tables.tex"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stdout[-3000:]
-    assert (tmp_path / "tables.pdf").read_bytes().startswith(b"%PDF")
+    compile_tables(tmp_path, "tables", parts)
 
 
 # --- cross-tabs -------------------------------------------------------------------------------
