@@ -31,6 +31,8 @@ from exodb.resources import seeds_dir
 REPO = Path(__file__).resolve().parent.parent
 BACKEND = os.environ.get("EXODB_TEST_BACKEND", "sqlite")
 POSTGRES_URL = os.environ.get("EXODB_TEST_POSTGRES_URL")
+# The cluster's superuser, for clean-up only (scripts/test-postgres.sh exports it).
+POSTGRES_ADMIN_URL = os.environ.get("EXODB_TEST_POSTGRES_ADMIN_URL")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -93,6 +95,12 @@ class Databases:
     def _admin(self):
         return create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
 
+    def _superuser(self):
+        # DROP DATABASE ... WITH (FORCE) ends the other sessions on the database, which the
+        # application role may do only to its own: a test that connected as the cluster's
+        # admin role would otherwise keep its database from being dropped.
+        return create_engine(POSTGRES_ADMIN_URL or POSTGRES_URL, isolation_level="AUTOCOMMIT")
+
     def empty(self) -> str:
         """The URL of a new database with nothing in it."""
         if self.backend == "sqlite":
@@ -124,7 +132,7 @@ class Databases:
     def drop_all(self) -> None:
         if self.backend != "postgresql" or not self.created:
             return
-        admin = self._admin()
+        admin = self._superuser()
         with admin.connect() as connection:
             for name in self.created:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

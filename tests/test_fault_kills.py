@@ -56,7 +56,7 @@ from exodb.loader import import_path, load_folder
 from exodb.models import Base
 from exodb.resources import seeds_dir
 
-from .conftest import BACKEND, POSTGRES_URL, snapshot
+from .conftest import BACKEND, POSTGRES_ADMIN_URL, POSTGRES_URL, snapshot
 
 EXODB = [sys.executable, "-m", "exodb"]
 LIMIT = 240.0  # seconds: no child process, and no wait, may take longer than this
@@ -366,7 +366,8 @@ def remove_database(url: str) -> None:
         return
     from sqlalchemy import create_engine
 
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    # The superuser: FORCE must also end autovacuum, which a fresh large database draws.
+    admin = create_engine(POSTGRES_ADMIN_URL or POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         name = make_url(url).database
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
