@@ -139,18 +139,27 @@ _DASHES = dict.fromkeys(
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 
 
+# The ASCII characters str.isspace() counts as spaces. ASCII text needs no normalization, and
+# most text is ASCII: this path spares loads and searches the Unicode work.
+_ASCII_SPACES = dict.fromkeys(map(ord, "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"), " ")
+
+
 def normalize_text(text: str) -> str:
     """``text`` with compatibility forms, dashes and Unicode spaces written the plain way.
 
     >>> normalize_text("miR\u201321\u00a0and\u2009TNF\u2212\u03b1")
     'miR-21 and TNF-α'
     """
+    if text.isascii():
+        return text.translate(_ASCII_SPACES)
     text = unicodedata.normalize("NFKC", text).translate(_DASHES).translate(_INVISIBLE)
     return "".join(" " if ch.isspace() else ch for ch in text)
 
 
 def _plain(text: str) -> str:
     # Accents go (naïve -> naive); Greek letters stay for the caller to spell or transliterate.
+    if text.isascii():
+        return text.translate(_ASCII_SPACES).lower()
     decomposed = unicodedata.normalize("NFKD", normalize_text(text))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 

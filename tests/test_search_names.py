@@ -220,3 +220,16 @@ def test_a_new_database_declares_its_content_table_for_datasette(seeded_url):
     engine.dispose()
     assert 'content="search_document"' in sql
     assert "porter unicode61" in sql
+
+
+def test_the_ascii_shortcut_normalizes_as_unicode_normalization_does():
+    from exodb import vocabulary
+
+    every_ascii = "".join(map(chr, range(128)))
+    # A leading "ﬁ" (one character, "fi" once normalized) sends the text the Unicode way.
+    assert "ﬁ" + vocabulary.normalize_text(every_ascii) == vocabulary.normalize_text(
+        "ﬁ" + every_ascii
+    ).replace("fi", "ﬁ", 1)
+    for spell in (vocabulary.transliterate, vocabulary.spell_out, vocabulary.fold):
+        assert "fi" + spell(every_ascii) == spell("ﬁ" + every_ascii)
+    assert vocabulary.normalize_text("a\tb\x1fc\rd") == "a b c d"
