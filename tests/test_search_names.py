@@ -212,6 +212,48 @@ def test_migration_from_0007_refolds_names_and_refills_search(fresh_url):
     engine.dispose()
 
 
+def test_names_that_would_fold_alike_stop_the_upgrade_and_change_nothing(runner, fresh_url):
+    engine = make_engine(fresh_url)
+    migrations.downgrade(engine, "0007")
+    with engine.begin() as connection:
+        first, second = connection.execute(
+            text("SELECT id FROM molecule ORDER BY id LIMIT 2")
+        ).scalars()
+        # Distinct under 0007's folding (omega was "o"), one name under 0008's.
+        connection.execute(
+            text(
+                "INSERT INTO molecule_name (molecule_id, name, folded, is_alias) "
+                "VALUES (:a, 'Xω', 'xo', true), (:b, 'Xw', 'xw', true)"
+            ),
+            {"a": first, "b": second},
+        )
+        ids = (
+            connection.execute(
+                text("SELECT id FROM molecule_name WHERE name IN ('Xω', 'Xw') ORDER BY id")
+            )
+            .scalars()
+            .all()
+        )
+
+    def state() -> tuple:
+        with engine.connect() as connection:
+            version = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+            names = connection.execute(text("SELECT * FROM molecule_name ORDER BY id")).all()
+        return version, names
+
+    before = state()
+    result = runner.invoke(main, ["--db", fresh_url, "init"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: cannot upgrade: the molecule names 'Xω' (molecule_name id {ids[0]}) and 'Xw' "
+        f"(id {ids[1]}) name different entries but now fold alike ('xw'); the database is "
+        "unchanged. Rename or remove one with any SQLite or PostgreSQL client, then run init "
+        "again\n"
+    )
+    assert state() == before and before[0] == [("0007",)]
+    engine.dispose()
+
+
 @pytest.mark.sqlite_only
 def test_a_new_database_declares_its_content_table_for_datasette(seeded_url):
     engine = make_engine(seeded_url)

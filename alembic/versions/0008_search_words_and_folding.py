@@ -60,26 +60,32 @@ def _refold(fold: Callable[[str], str]) -> bool:
     Spellings of one entry that now fold alike keep one row, as a load would; spellings of
     two entries that now fold alike stop the migration, naming them.
     """
+    from exodb.errors import SchemaError
+
     bind = op.get_bind()
     changed = False
     for owner in NAME_TABLES:
         rows = bind.execute(
             sa.text(f"SELECT id, {owner}_id, name, folded FROM {owner}_name ORDER BY id")
         ).all()
-        kept: dict[str, tuple[int, str]] = {}
+        kept: dict[str, tuple[int, str, int]] = {}
         updates, duplicates = [], []
         for row_id, owner_id, name, folded in rows:
             new = fold(name) or folded
             other = kept.get(new)
             if other and other[0] != owner_id:
-                raise RuntimeError(
-                    f"{owner} names '{other[1]}' and '{name}' now fold alike ({new}); rename one "
-                    "in the database, then upgrade again"
+                # A user's error to mend, not a fault: said in one line, and the upgrade's
+                # transaction leaves the database as it was.
+                raise SchemaError(
+                    f"cannot upgrade: the {owner.replace('_', ' ')} names '{other[1]}' "
+                    f"({owner}_name id {other[2]}) and '{name}' (id {row_id}) name different "
+                    f"entries but now fold alike ('{new}'); the database is unchanged. Rename "
+                    "or remove one with any SQLite or PostgreSQL client, then run init again"
                 )
             if other:
                 duplicates.append(row_id)
                 continue
-            kept[new] = (owner_id, name)
+            kept[new] = (owner_id, name, row_id)
             if new != folded:
                 updates.append({"id": row_id, "folded": new})
         if not (updates or duplicates):
