@@ -129,6 +129,11 @@ def _user_errors(func: Callable) -> Callable:
             raise click.ClickException(_database_error(exc)) from None
         except OSError as exc:
             raise click.ClickException(_os_error(exc)) from None
+        except MemoryError:
+            raise click.ClickException(
+                "ran out of memory (for exodb sql: --limit N, or --format csv or json, "
+                "which stream)"
+            ) from None
 
     return exits_on_interrupt(wrapper)
 
@@ -668,8 +673,10 @@ def search_command(
 
 
 # The text formats need every row for their column widths: they show at most this many rows
-# unless --limit says otherwise; CSV and JSON stream any number.
+# unless --limit says otherwise, and at most TABLE_BYTES of text and binary values whatever it
+# says; CSV and JSON stream any number.
 TABLE_ROWS = 10_000
+TABLE_BYTES = 50_000_000
 
 
 @main.command("sql")
@@ -754,32 +761,44 @@ def sql_command(
         with stream_sql(ctx.url, text, bound, timeout=seconds, limit=shown) as rows:
             for warning in rows.warnings:
                 click.echo(f"exodb: warning: {warning}", err=True)
-            _print_rows(rows, chosen, output)
+            cut = _print_rows(rows, chosen, output)
     except ConsoleLimit as exc:
         raise click.ClickException(str(exc)) from None
-    if rows.truncated:
+    if cut is not None:
+        click.echo(
+            f"exodb: showed the first {cut:,} rows; the {chosen} format holds at most "
+            f"{TABLE_BYTES // 1_000_000} MB of values (--format csv or json streams all)",
+            err=True,
+        )
+    elif rows.truncated:
         hint = "--limit N shows more" if limit is not None else "--format csv or json streams all"
         click.echo(f"exodb: showed the first {shown:,} rows; the query has more ({hint})", err=True)
 
 
-def _print_rows(rows: Any, fmt: str, output: str | None) -> None:
+def _print_rows(rows: Any, fmt: str, output: str | None) -> int | None:
     """CSV and JSON go out batch by batch as the database returns them; the text formats,
-    which need their column widths, once every row is in."""
-    import itertools
-
+    which need their column widths, once every row is in (or TABLE_BYTES of them: then the
+    number of rows shown is returned)."""
     from exodb.render import STREAMING_FORMATS, render, render_stream
+    from exodb.sqlquery import next_batch, value_bytes
 
     if fmt not in STREAMING_FORMATS:
-        table = [dict(zip(rows.columns, row, strict=True)) for row in rows]
+        table, held, cut = [], 0, None
+        for row in rows:
+            held += value_bytes(row)
+            if held > TABLE_BYTES:
+                cut = len(table)
+                break
+            table.append(dict(zip(rows.columns, row, strict=True)))
         write(render(table, fmt, rows.columns, spreadsheet_safe=_spreadsheet_safe()), output)
-        return
+        return cut
     iterator = iter(rows)
-    batches = iter(lambda: list(itertools.islice(iterator, 1000)), [])
+    batches = iter(lambda: next_batch(iterator), [])
     safe = _spreadsheet_safe()
     if output is None:
         echo = functools.partial(click.echo, nl=False)
         render_stream(batches, fmt, rows.columns, echo, spreadsheet_safe=safe)
-        return
+        return None
     from exodb.safefile import atomic_output
 
     with atomic_output(output, protect=protected_files()) as handle:
@@ -787,6 +806,7 @@ def _print_rows(rows: Any, fmt: str, output: str | None) -> None:
             batches, fmt, rows.columns, lambda t: handle.write(t.encode()), spreadsheet_safe=safe
         )
     click.echo(f"exodb: wrote {output}", err=True)
+    return None
 
 
 @main.command("schema")

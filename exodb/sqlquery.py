@@ -24,7 +24,7 @@ import math
 import re
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +38,9 @@ from exodb.errors import QueryTimeout, ReadOnlyError, SqlError, ValueTooLarge
 DEFAULT_TIMEOUT_SECONDS = 30.0
 # The largest text or binary value the console returns: a page of a review is a few kB.
 MAX_VALUE_BYTES = 1_000_000
+# A batch ends at this many bytes of text and binary values, whichever of it and BATCH_ROWS
+# comes first: a thousand values just under the cap would otherwise hold a gigabyte.
+BATCH_BYTES = 8_000_000
 # Rows fetched from the database at a time.
 BATCH_ROWS = 1000
 
@@ -125,7 +128,7 @@ _REFUSED_SERVER_FUNCTIONS = re.compile(
     r"|pg_logical_\w+|pg_\w*_reset\w*|pg_stat_reset\w*|pg_import_system_collations"
     r"|set_config|pg_notify|pg_(try_)?advisory_\w+|lo_\w+|lo(read|write)"
     r"|pg_read_(binary_)?file|pg_stat_file|pg_ls_\w+|pg_file_\w+|dblink\w*"
-    r"|(query|cursor)_to_xml\w*|ts_stat|pg_prewarm",
+    r"|(query|cursor)_to_xml\w*|ts_stat|ts_rewrite|pg_prewarm",
 )
 # PostgreSQL's commands that are not queries (the first word of their statements), for the
 # message when EXPLAIN refuses one of them as a syntax error.
@@ -235,7 +238,7 @@ def parse_param(text: str) -> tuple[str, Any]:
         if not INT64_MIN <= number <= INT64_MAX:
             raise ValueError(f"--param {name}: {value} does not fit a 64-bit integer; {_QUOTE_IT}")
         return name, number
-    if re.fullmatch(r"[+-]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", value):
+    if re.fullmatch(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", value):
         decimal = float(value)
         if math.isinf(decimal):
             raise ValueError(f"--param {name}: {value} does not fit a 64-bit float; {_QUOTE_IT}")
@@ -365,7 +368,7 @@ class _SqliteGuard:
             return timeout_error(self.timeout) if self.expired else KeyboardInterrupt()
         if "too big" in message and max_value_bytes is not None:
             return _too_large(max_value_bytes)
-        if any(w in message for w in ("readonly", "read-only", "query_only", "not be modified")):
+        if any(w in message for w in ("readonly", "read-only", "not be modified")):
             return ReadOnlyError(
                 f"exodb sql is read-only: the statement would change the database ({message})"
             )
@@ -404,12 +407,12 @@ def stream_sqlite(
         if cursor.description is None:
             # It ran, as a statement that changes nothing (DROP TABLE IF EXISTS of no table).
             raise not_a_query(sql)
-        size = BATCH_ROWS if limit is None else max(1, min(BATCH_ROWS, limit + 1))
 
         def batches() -> Iterator[list[tuple[Any, ...]]]:
+            rows = iter(cursor)
             while True:
                 try:
-                    batch = cursor.fetchmany(size)
+                    batch = next_batch(rows)
                 except sqlite3.Error as exc:
                     raise guard.error(exc, max_value_bytes) from None
                 if not batch:
@@ -420,6 +423,23 @@ def stream_sqlite(
         yield RowStream(columns, batches(), limit)
     finally:
         connection.close()
+
+
+def value_bytes(row: Sequence[Any]) -> int:
+    """About how many bytes the text and binary values of ``row`` hold."""
+    return sum(len(v) for v in row if isinstance(v, str | bytes | bytearray | memoryview))
+
+
+def next_batch(rows: Iterator[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The next rows of ``rows``: up to BATCH_ROWS of them, or BATCH_BYTES of values."""
+    batch: list[tuple[Any, ...]] = []
+    held = 0
+    for row in rows:
+        batch.append(row)
+        held += value_bytes(row)
+        if len(batch) >= BATCH_ROWS or held >= BATCH_BYTES:
+            break
+    return batch
 
 
 def _collect(stream: Iterator[RowStream]) -> SqlResult:
@@ -448,12 +468,22 @@ def _plan_strings(node: Any) -> Iterator[str]:
             yield from _plan_strings(value)
 
 
+# A name and the parenthesis of its call. It starts only where a word starts and takes the
+# whole word at once (possessive), so a long run of letters (a constant the planner folded,
+# such as repeat('x', 2000000)) costs one pass, not one per letter.
+_CALL = re.compile(r"(?<![\w$])([A-Za-z_][\w$]*+)\"?\s*\(")
+
+
 def refused_functions(plan: Any) -> list[str]:
-    """The refused functions an ``EXPLAIN (VERBOSE, FORMAT JSON)`` plan calls."""
+    """The refused functions an ``EXPLAIN (VERBOSE, FORMAT JSON)`` plan calls.
+
+    Every name followed by a parenthesis counts, inside a string literal too: telling a
+    literal from a quoted identifier that holds a quote takes a full lexer, and a wrong guess
+    would let a call through. A text that spells out a refused call is refused with it.
+    """
     found = []
     for text in _plan_strings(plan):
-        text = re.sub(r"'(?:[^']|'')*'", "''", text)  # a literal's words are data
-        for name in re.findall(r"([A-Za-z_][\w$]*)\"?\s*\(", text):
+        for name in _CALL.findall(text):
             if _REFUSED_SERVER_FUNCTIONS.fullmatch(name.lower()) and name not in found:
                 found.append(name)
     return found
@@ -500,7 +530,7 @@ class _ServerErrors:
             return timeout_error(self.timeout)
         if state == "55P03" and "lock timeout" in message:
             return timeout_error(self.timeout, "waited for a lock longer than")
-        if state == "54000" and self.max_value_bytes is not None:  # program_limit_exceeded
+        if state == "54000" and "null character" not in message and self.max_value_bytes:
             return _too_large(self.max_value_bytes)
         denied = re.fullmatch(r"permission denied for function (\w+)", message)
         if denied and _REFUSED_SERVER_FUNCTIONS.fullmatch(denied.group(1)):
@@ -607,12 +637,8 @@ def stream_server(
                         number += 1
                         _check_value_sizes(row, columns, number, max_value_bytes)
                 yield pending
-                pending = []
                 try:
-                    for row in rows:
-                        pending.append(row)
-                        if len(pending) >= BATCH_ROWS:
-                            break
+                    pending = next_batch(rows)
                 except Exception as exc:
                     raise errors.error(exc) from None
 

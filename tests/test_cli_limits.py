@@ -161,6 +161,12 @@ def test_param_digits_of_other_scripts_stay_text(runner, seeded_url, value):
     assert parse_param(f"n={value}") == ("n", value)
 
 
+def test_parse_param_reads_an_exponent_without_a_point():
+    assert parse_param("n=1e5") == ("n", 100000.0)
+    with pytest.raises(ValueError, match="1e999 does not fit a 64-bit float"):
+        parse_param("n=1e999")
+
+
 def test_parse_param_limits():
     assert parse_param(f"n={INT64_MAX}") == ("n", INT64_MAX)
     assert parse_param(f"n={INT64_MIN}") == ("n", INT64_MIN)

@@ -10,9 +10,10 @@ import time
 
 import pytest
 
+from exodb import cli
 from exodb.cli import TABLE_ROWS, main
 from exodb.errors import QueryTimeout, ValueTooLarge
-from exodb.sqlquery import DEFAULT_TIMEOUT_SECONDS, run_sql
+from exodb.sqlquery import BATCH_BYTES, DEFAULT_TIMEOUT_SECONDS, next_batch, run_sql, value_bytes
 
 from .conftest import BACKEND
 
@@ -169,3 +170,41 @@ def test_the_streamed_csv_quotes_a_lone_carriage_return(runner, seeded_url):
         query = "SELECT 'a' || chr(13) || 'b' AS v UNION ALL SELECT 'c'"
     result = runner.invoke(main, ["--db", seeded_url, "sql", "--format", "csv", query])
     assert result.stdout == 'v\n"a\rb"\nc\n'
+
+
+def test_a_batch_holds_a_bounded_number_of_bytes():
+    big = "x" * 990_000
+    rows = iter([(big,)] * 40)
+    sizes = []
+    while batch := next_batch(rows):
+        sizes.append(len(batch))
+    assert sum(sizes) == 40 and max(sizes) == -(-BATCH_BYTES // 990_000)
+    assert value_bytes(("abc", b"de", 7, None)) == 5
+
+
+def test_text_tables_hold_a_bounded_number_of_bytes(runner, seeded_url, monkeypatch):
+    monkeypatch.setattr(cli, "TABLE_BYTES", 2_500_000)
+    repeat = "hex(zeroblob(450000))" if BACKEND == "sqlite" else "repeat('x', 900000)"
+    sql = f"SELECT {repeat} AS v FROM study"
+    result = runner.invoke(main, ["--db", seeded_url, "sql", "--format", "markdown", sql])
+    assert result.exit_code == 0
+    assert len(result.stdout.splitlines()) == 2 + 2  # header, rule, two rows of 900 kB
+    assert result.stderr == (
+        "exodb: showed the first 2 rows; the markdown format holds at most 2 MB of values "
+        "(--format csv or json streams all)\n"
+    )
+
+
+def test_running_out_of_memory_is_one_line(runner, seeded_url, monkeypatch):
+    from exodb import queries
+
+    def exhausted(*_args, **_kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(queries, "studies", exhausted)
+    result = runner.invoke(main, ["--db", seeded_url, "studies"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: ran out of memory (for exodb sql: --limit N, or --format csv or json, which "
+        "stream)\n"
+    )

@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from exodb.cli import main
-from exodb.sqlquery import ReadOnlyError, run_sql
+from exodb.sqlquery import ReadOnlyError, refused_functions, run_sql
 
 from .conftest import BACKEND, snapshot
 from .test_sql import checksum
@@ -90,6 +90,22 @@ POSTGRES_REFUSED = [
     ("SELECT lo_import('/etc/hostname')", f"lo_import() is refused{ADMINISTRATION}"),
     ("SELECT key FROM study WHERE pg_stat_file('.') IS NULL", "pg_stat_file() is refused"),
     ("SELECT query_to_xml('SELECT pg_reload_conf()', true, true, '')", "query_to_xml() is"),
+    # A quoted identifier holding a quote: the call between its two mentions is seen.
+    (
+        "SELECT \"q'\".a || set_config(\"q'\".b, 'x', true) AS r "
+        "FROM (SELECT random()::text AS a, 'application_name' AS b) \"q'\"",
+        f"set_config() is refused{ADMINISTRATION}",
+    ),
+    (
+        'SELECT "q\'".a || pg_advisory_xact_lock("q\'".k)::text AS r '
+        "FROM (SELECT ''::text AS a, 1::bigint AS k OFFSET 0) \"q'\"",
+        f"pg_advisory_xact_lock() is refused{ADMINISTRATION}",
+    ),
+    # ts_rewrite runs the query it is given as text, out of the plan's sight.
+    (
+        "SELECT ts_rewrite('a'::tsquery, $$SELECT 'a'::tsquery, 'b'::tsquery$$)::text",
+        f"ts_rewrite() is refused{ADMINISTRATION}",
+    ),
 ]
 
 
@@ -152,3 +168,34 @@ def test_a_superuser_console_is_warned(runner, seeded_url):
     )
     plain = runner.invoke(main, ["--db", seeded_url, "sql", "SELECT 1 AS one"])
     assert plain.stderr == ""
+
+
+def test_a_quoted_identifier_holding_a_quote_hides_no_call():
+    plan = [{"Plan": {"Output": ["((\"q'\".a || set_config(\"q'\".b, 'x'::text, true)))"]}}]
+    assert refused_functions(plan) == ["set_config"]
+    # A literal that spells a refused call is refused with it: a lexer's guess could be wrong.
+    assert refused_functions([{"Output": ["'pg_reload_conf()'::text"]}]) == ["pg_reload_conf"]
+    assert refused_functions([{"Output": ["lower('set_config'::text)"]}]) == []
+
+
+@pytest.mark.skipif(BACKEND != "postgresql", reason="PostgreSQL's messages")
+def test_postgres_says_what_a_nul_character_is(runner, seeded_url):
+    result = runner.invoke(main, ["--db", seeded_url, "sql", "SELECT chr(0) AS c"])
+    assert result.exit_code == 1
+    assert result.stderr == "Error: SQL error: null character not permitted\n"
+
+
+@pytest.mark.sqlite_only
+def test_a_pragma_function_given_too_many_arguments_is_an_sql_error(runner, seeded_url):
+    result = runner.invoke(main, ["--db", seeded_url, "sql", "SELECT * FROM pragma_query_only(0)"])
+    assert result.stderr == (
+        "Error: SQL error: too many arguments on pragma_query_only() - max 0\n"
+    )
+
+
+def test_a_long_constant_in_the_plan_is_read_in_one_pass():
+    # PostgreSQL folds repeat('x', 2000000) into a 2 MB literal in the plan.
+    folded = "'" + "x" * 2_000_000 + "'::text"
+    assert refused_functions([{"Output": [folded, folded + " || pg_reload_conf()"]}]) == [
+        "pg_reload_conf"
+    ]
