@@ -51,7 +51,31 @@ def resolve_url(url: str | None = None) -> str:
         return sqlite_url(default_database_path())
     if "://" not in chosen:
         return sqlite_url(chosen)
+    _check_url(chosen)
     return chosen
+
+
+def _check_url(url: str) -> None:
+    """A URL SQLAlchemy cannot read is one line naming it, not the parser's own words alone
+    (a host with an unclosed bracket reads as "invalid literal for int()")."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        make_url(url).port  # noqa: B018 (the port is read, and checked, on access)
+    except (ArgumentError, ValueError) as exc:
+        shown = _hide_password(url)
+        raise ValueError(
+            f"cannot read the database URL {shown} ({exc}); the form is "
+            "dialect://user@host:port/database, with an IPv6 host in brackets: [::1]"
+        ) from None
+
+
+def _hide_password(url: str) -> str:
+    """``url`` with any password replaced, for a message."""
+    import re
+
+    return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", url)
 
 
 def is_default(url: str | None) -> bool:

@@ -469,3 +469,14 @@ def test_an_interrupted_seed_leaves_no_database_file(runner, tmp_path, monkeypat
     assert result.exit_code == 130
     assert result.output.strip().splitlines()[-1] == "exodb: interrupted"
     assert list(database.parent.iterdir()) == []  # no file, no temporary
+
+
+def test_a_url_that_cannot_be_read_is_named_without_its_password(runner):
+    url = "postgresql+psycopg://exodb:secret@[::1:54341/review"
+    result = runner.invoke(main, ["--db", url, "studies"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: cannot read the database URL postgresql+psycopg://exodb:***@[::1:54341/review "
+        "(invalid literal for int() with base 10: ':1:54341'); the form is "
+        "dialect://user@host:port/database, with an IPv6 host in brackets: [::1]\n"
+    )
