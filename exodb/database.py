@@ -276,7 +276,10 @@ def open_database(url: str | None = None, *, notify: Callable[[str], None] | Non
     if is_default(url) and path is not None and not path.exists():
         report = _on_database(None, init_database)
         if notify and report.seeded:
-            notify(f"exodb: created the default database at {path} ({report.rows} rows from seeds)")
+            notify(
+                f"exodb: created the default database at {path} "
+                f"({report.rows} database rows from seeds)"
+            )
         return make_engine(resolved, create_parent=False)
     if path is not None and not path.exists():
         raise SchemaError(f"no database at {path}; run `exodb --db {path} init` to create it")

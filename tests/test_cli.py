@@ -176,6 +176,7 @@ def test_default_database_is_built_on_first_use(runner, monkeypatch, tmp_path):
     assert first.exit_code == 0, first.output
     default = tmp_path / "home" / "exodb.sqlite"
     assert first.stderr.startswith(f"exodb: created the default database at {default} (")
+    assert first.stderr.endswith(" database rows from seeds)\n")  # what init counts, too
     assert len(first.stderr.splitlines()) == 1
     assert json.loads(first.stdout)[0]["registry_id"] == "IRCT20200502047277N1"
     second = runner.invoke(main, ["trials"])
