@@ -1,8 +1,8 @@
 """Alembic environment for exodb.
 
 Two ways in:
-- from exodb (``exodb init``, ``exodb.migrations.upgrade``): the caller puts an open connection in
-  ``config.attributes["connection"]`` and this file migrates on it;
+- from exodb (``exodb init``, ``exodb.schema.migrations.upgrade``): the caller puts an open
+  connection in ``config.attributes["connection"]`` and this file migrates on it;
 - from the ``alembic`` command: the URL comes from ``-x db=URL``, else ``$EXODB_URL``, else the
   default SQLite file, exactly as for the ``exodb`` command.
 """
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from alembic import context
 
-from exodb.db import make_engine
-from exodb.migrations import include_object_for
-from exodb.models import Base
+from exodb.schema.migrations import include_object_for
+from exodb.schema.models import Base
+from exodb.storage.connection import make_engine
 
 config = context.config
 target_metadata = Base.metadata
@@ -38,7 +38,7 @@ def _configure_and_run(connection, per_revision: bool = True) -> None:
 
 
 def run_migrations_offline() -> None:
-    from exodb.config import resolve_url
+    from exodb.storage.config import resolve_url
 
     context.configure(
         url=resolve_url(context.get_x_argument(as_dictionary=True).get("db")),

@@ -11,7 +11,7 @@ import csv
 import sqlite3
 from pathlib import Path
 
-from exodb import seedspec as spec
+from exodb.curation import seedspec as spec
 
 
 def _value(column: spec.Column, raw: str):

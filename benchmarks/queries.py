@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exodb import queries, reports
-from exodb.models import Molecule, Pathway, PathwayNode
+from exodb.schema.models import Molecule, Pathway, PathwayNode
 
 ORDER = "ORDER BY r.number NULLS LAST, s.key"
 KEYS = "SELECT s.key, r.number FROM study s LEFT JOIN reference r ON r.id = s.reference_id"

@@ -105,7 +105,7 @@ def fresh_schema(work: Path, name: str) -> Path:
 
 
 def bench_scale(scale: int, work: Path, repeat: int, results: list[Result]) -> Path:
-    from exodb.synthetic import generate
+    from exodb.curation.synthetic import generate
 
     corpus = work / f"corpus-{scale}"
     if not corpus.exists():
@@ -186,7 +186,7 @@ TARGET_SCALE = "100k"
 def bench_queries(
     database: Path, label: str, results: list[Result], url: str | None = None, hand: bool = True
 ) -> None:
-    from exodb.db import make_engine, session_factory
+    from exodb.storage.connection import make_engine, session_factory
 
     engine = make_engine(url or f"sqlite:///{database}")
     session = session_factory(engine)()
@@ -250,8 +250,8 @@ def bench_startup(work: Path, repeat: int, results: list[Result]) -> None:
         )
     )
     needed = (
-        "import exodb.cli, exodb.queries, exodb.render, exodb.database, exodb.db, "
-        "exodb.revision, sqlalchemy.orm, tabulate"
+        "import exodb.cli, exodb.queries, exodb.render, exodb.workflows.database, "
+        "exodb.storage.connection, exodb.schema.revision, sqlalchemy.orm, tabulate"
     )
     imports = clock(python + ["-c", needed])
     command = clock([exe, "--db", str(seeded), "cell-sources", "--immunogenicity", "low"])

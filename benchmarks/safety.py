@@ -46,8 +46,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     options = parser.parse_args()
 
-    from exodb.safefile import write_text
-    from exodb.synthetic import generate
+    from exodb.curation.synthetic import generate
+    from exodb.io.safefile import write_text
 
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)

@@ -2,7 +2,7 @@
 
     python -m benchmarks.validation [--scales 20000,100000] [--repeat 3] [--work DIR]
 
-For each scale, a synthetic database (exodb.synthetic) is imported once; then two 50-row
+For each scale, a synthetic database (exodb.curation.synthetic) is imported once; then two 50-row
 study_molecules.csv files are validated against it, each by `exodb validate` in its own
 process, in turn so that both meet the same machine:
 
@@ -58,7 +58,7 @@ def validate(database: Path, folder: Path) -> tuple[float, str]:
 
 
 def build(scale: int, work: Path) -> Path:
-    from exodb.synthetic import generate
+    from exodb.curation.synthetic import generate
 
     database = work / f"validation-{scale}.sqlite"
     if database.exists():

@@ -31,7 +31,7 @@ def connect(url: str | None = None) -> Session:
         with exodb.connect() as session:
             rows = queries.delivery_systems(session, indication="glioma")
     """
-    from exodb.database import open_database
-    from exodb.db import session_factory
+    from exodb.storage.connection import session_factory
+    from exodb.workflows.database import open_database
 
     return session_factory(open_database(url))()

@@ -26,8 +26,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import chain
 from typing import Any
 
-from exodb import escape
-from exodb.escape import latex_escape, markdown_cell, one_line
+from exodb.io import escape
+from exodb.io.escape import latex_escape, markdown_cell, one_line
 
 FORMATS = ("table", "markdown", "latex", "csv", "json")
 EXTENSIONS = {".txt": "table", ".md": "markdown", ".tex": "latex", ".csv": "csv", ".json": "json"}
@@ -347,7 +347,7 @@ _MARKS = {"markdown": ("**", "**"), "json": ("", ""), "csv": ("[", "]"), "latex"
 def highlight(snippet: str, fmt: str) -> str:
     """Turn search's match markers into the format's emphasis: [word] in text tables and CSV,
     **word** in Markdown, nothing in JSON and LaTeX."""
-    from exodb.search import END, START
+    from exodb.console.search import END, START
 
     start, end = _MARKS.get(fmt, ("[", "]"))
     return snippet.replace(START, start).replace(END, end)

@@ -22,11 +22,11 @@ from click.testing import CliRunner
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
-from exodb.config import sqlite_path, sqlite_url
-from exodb.database import init_database
-from exodb.db import make_engine, session_factory
-from exodb.models import Base
-from exodb.resources import seeds_dir
+from exodb.io.resources import seeds_dir
+from exodb.schema.models import Base
+from exodb.storage.config import sqlite_path, sqlite_url
+from exodb.storage.connection import make_engine, session_factory
+from exodb.workflows.database import init_database
 
 REPO = Path(__file__).resolve().parent.parent
 BACKEND = os.environ.get("EXODB_TEST_BACKEND", "sqlite")

@@ -7,9 +7,9 @@ import re
 import pytest
 
 from exodb import exports, queries, reports
-from exodb.db import make_engine, session_factory
+from exodb.console.sql import run_sql
 from exodb.render import render, render_report
-from exodb.sqlquery import run_sql
+from exodb.storage.connection import make_engine, session_factory
 
 from .conftest import REPO, Databases
 from .test_study_queries import QUESTIONS
@@ -72,7 +72,7 @@ def _answers(url: str) -> dict[str, str]:
 
 
 def test_every_query_and_report_agrees(tmp_path_factory):
-    from exodb.database import init_database
+    from exodb.workflows.database import init_database
 
     urls = {}
     factories = []

@@ -458,7 +458,7 @@ def test_a_failed_seed_leaves_no_database_file(runner, tmp_path):
 
 @pytest.mark.sqlite_only
 def test_an_interrupted_seed_leaves_no_database_file(runner, tmp_path, monkeypatch):
-    from exodb import loader
+    from exodb.curation import loader
 
     def interrupted(*_args, **_kwargs):
         raise KeyboardInterrupt

@@ -275,7 +275,7 @@ def test_cached_help_is_what_click_renders(monkeypatch):
     """
     import shutil
 
-    from exodb import helptext
+    from exodb.cli import helptext
 
     # The cached text is served on terminals of 80 columns or more, where click renders at its
     # own width (80 - 2): render it as click does there, not at CliRunner's forced width.
@@ -303,7 +303,32 @@ def test_executable_help_without_click(tmp_path):
         "print('click' in sys.modules, file=sys.stderr)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
-    from exodb.helptext import MAIN_HELP
+    from exodb.cli.helptext import MAIN_HELP
 
     assert result.stdout == MAIN_HELP
     assert result.stderr.strip() == "False"
+
+
+def test_every_command_is_loaded_from_the_module_that_defines_it():
+    """The group loads a command's module only when the command runs; its table of commands
+    must name every command the modules define, and nothing else."""
+    import importlib
+
+    import click
+
+    from exodb.cli.app import COMMANDS
+
+    defined = {}
+    subcommands = set()
+    for module in sorted({module for module, _ in COMMANDS.values()}):
+        loaded = importlib.import_module(f"exodb.cli.{module}")
+        for attribute, value in vars(loaded).items():
+            if isinstance(value, click.Command) and value.callback.__module__ == loaded.__name__:
+                defined[value.name] = (module, attribute)
+                if isinstance(value, click.Group):
+                    subcommands |= {id(c) for c in value.commands.values()}
+        for value in vars(loaded).values():
+            if isinstance(value, click.Command) and id(value) in subcommands:
+                defined.pop(value.name, None)
+    assert defined == COMMANDS
+    assert main.list_commands(None) == sorted(COMMANDS)

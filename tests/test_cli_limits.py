@@ -13,9 +13,9 @@ import pytest
 
 from exodb import queries, reports
 from exodb.cli import main
+from exodb.console.sql import parse_param, run_sqlite
 from exodb.errors import UnknownName
 from exodb.render import render, render_report
-from exodb.sqlquery import parse_param, run_sqlite
 
 from .conftest import BACKEND
 

@@ -67,17 +67,17 @@ def _interrupt(command: list[str], url: str, marker: str) -> tuple[int, str, flo
 # The console as the exodb command runs it, saying when its query starts.
 CONSOLE = """
 import sys
-import exodb.sqlquery
+import exodb.console.sql
 from exodb.cli import main
 
-run = exodb.sqlquery.stream_sql
+run = exodb.console.sql.stream_sql
 
 def announced(*args, **kwargs):
     sys.stderr.write("querying\\n")
     sys.stderr.flush()
     return run(*args, **kwargs)
 
-exodb.sqlquery.stream_sql = announced
+exodb.console.sql.stream_sql = announced
 main(sys.argv[1:])
 """
 
@@ -113,7 +113,7 @@ main(sys.argv[2:])
 @pytest.mark.parametrize(
     ("module", "function", "arguments", "n"),
     [
-        ("search", "search", ["search", "ferroptosis"], 2),
+        ("console.search", "search", ["search", "ferroptosis"], 2),
         ("reports", "gaps", ["report", "gaps"], 3),
     ],
 )

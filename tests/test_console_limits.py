@@ -10,10 +10,11 @@ import time
 
 import pytest
 
-from exodb import cli
-from exodb.cli import TABLE_ROWS, main
+from exodb.cli import console as cli_console
+from exodb.cli import main
+from exodb.cli.console import TABLE_ROWS
+from exodb.console.sql import BATCH_BYTES, DEFAULT_TIMEOUT_SECONDS, next_batch, run_sql, value_bytes
 from exodb.errors import QueryTimeout, ValueTooLarge
-from exodb.sqlquery import BATCH_BYTES, DEFAULT_TIMEOUT_SECONDS, next_batch, run_sql, value_bytes
 
 from .conftest import BACKEND
 
@@ -183,7 +184,7 @@ def test_a_batch_holds_a_bounded_number_of_bytes():
 
 
 def test_text_tables_hold_a_bounded_number_of_bytes(runner, seeded_url, monkeypatch):
-    monkeypatch.setattr(cli, "TABLE_BYTES", 2_500_000)
+    monkeypatch.setattr(cli_console, "TABLE_BYTES", 2_500_000)
     repeat = "hex(zeroblob(450000))" if BACKEND == "sqlite" else "repeat('x', 900000)"
     sql = f"SELECT {repeat} AS v FROM study"
     result = runner.invoke(main, ["--db", seeded_url, "sql", "--format", "markdown", sql])

@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from exodb.cli import main
-from exodb.sqlquery import ReadOnlyError, refused_functions, run_sql
+from exodb.console.sql import ReadOnlyError, refused_functions, run_sql
 
 from .conftest import BACKEND, snapshot
 from .test_sql import checksum

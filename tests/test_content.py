@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from exodb import queries
-from exodb.models import CellSourceProfile, Reference
+from exodb.schema.models import CellSourceProfile, Reference
 
 
 def profile(session, key):
@@ -147,7 +147,7 @@ def test_table2_key_molecules_and_pathways(session):
 
 
 def test_neurotrophic_factor_group(session):
-    from exodb.models import Mechanism, MechanismMolecule, Molecule
+    from exodb.schema.models import Mechanism, MechanismMolecule, Molecule
 
     stmt = (
         select(Molecule.key)
@@ -227,7 +227,7 @@ def test_known_review_errors_are_curation_notes(session):
 def test_every_cited_reference_number_exists(session):
     import re
 
-    from exodb.resources import seeds_dir
+    from exodb.io.resources import seeds_dir
 
     review = seeds_dir().parent.parent / "shared" / "review" / "review.txt"
     numbers = set(session.scalars(select(Reference.number)))

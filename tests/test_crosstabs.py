@@ -1,9 +1,9 @@
 """The cross-tab reports agree with a naive count over the raw link rows.
 
-The reports count with posting lists and set algebra (exodb.postings). Here the same numbers are
-computed the slow, obvious way, study by study, from plain SELECTs of the link tables, on a
-generated corpus large enough to have overlapping sources, nested species, families of molecules
-and studies without a reference. Runs on both backends.
+The reports count with posting lists and set algebra (exodb.reports.postings). Here the same
+numbers are computed the slow, obvious way, study by study, from plain SELECTs of the link
+tables, on a generated corpus large enough to have overlapping sources, nested species, families
+of molecules and studies without a reference. Runs on both backends.
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ from collections import defaultdict
 import pytest
 from sqlalchemy import select
 
-from exodb import migrations, queries, reports
-from exodb import vocabulary as v
-from exodb.db import make_engine, session_factory
-from exodb.loader import import_path
-from exodb.models import (
+from exodb import queries, reports
+from exodb.curation.loader import import_path
+from exodb.curation.synthetic import generate
+from exodb.names import vocabulary as v
+from exodb.schema import migrations
+from exodb.schema.models import (
     CellSource,
     Mechanism,
     Molecule,
@@ -30,7 +31,7 @@ from exodb.models import (
     StudyPathway,
     study_mechanism,
 )
-from exodb.synthetic import generate
+from exodb.storage.connection import make_engine, session_factory
 
 FILTERS = [{}, {"species": "monkey"}, {"cell_source": "src_3", "design": "in_vivo"}]
 FILTER_IDS = ["unfiltered", "monkey", "src_3-in_vivo"]

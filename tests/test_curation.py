@@ -8,8 +8,9 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
-from exodb import seedspec
-from exodb.models import (
+from exodb.curation import seedspec
+from exodb.io.resources import seeds_dir
+from exodb.schema.models import (
     CurationNote,
     Molecule,
     Outcome,
@@ -18,7 +19,6 @@ from exodb.models import (
     molecule_name,
     study_mechanism,
 )
-from exodb.resources import seeds_dir
 
 from .conftest import REPO
 

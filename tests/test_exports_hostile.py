@@ -19,11 +19,11 @@ from sqlalchemy import select
 
 from exodb import exports
 from exodb.cli import main
-from exodb.db import make_engine, session_factory
-from exodb.escape import one_line
-from exodb.models import CurationNote, Reference, Section
+from exodb.io.escape import one_line
 from exodb.render import render, render_report
 from exodb.reports import Report
+from exodb.schema.models import CurationNote, Reference, Section
+from exodb.storage.connection import make_engine, session_factory
 
 from .latex import compile_tables
 
@@ -299,7 +299,7 @@ FORMULA_NOTE = {
 def test_export_csv_round_trips_formula_cells_and_offers_a_safe_copy(
     runner, databases, template_url, tmp_path
 ):
-    from exodb.database import init_database
+    from exodb.workflows.database import init_database
 
     url = databases.copy(template_url)
     engine = make_engine(url)
@@ -363,8 +363,8 @@ def test_graphml_holds_no_character_xml_forbids():
 
 
 def test_csv_quotes_a_lone_carriage_return():
-    from exodb import seedspec
-    from exodb.canonical import canonical_rows
+    from exodb.curation import seedspec
+    from exodb.curation.canonical import canonical_rows
 
     text = render([{"a": "one\rtwo", "b": "x"}], "csv")
     assert list(csv.reader(io.StringIO(text, newline=""))) == [["a", "b"], ["one\rtwo", "x"]]

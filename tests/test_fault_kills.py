@@ -48,13 +48,13 @@ from click.testing import CliRunner
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from exodb import migrations
 from exodb.cli import main
-from exodb.config import sqlite_path, sqlite_url
-from exodb.db import make_engine
-from exodb.loader import import_path, load_folder
-from exodb.models import Base
-from exodb.resources import seeds_dir
+from exodb.curation.loader import import_path, load_folder
+from exodb.io.resources import seeds_dir
+from exodb.schema import migrations
+from exodb.schema.models import Base
+from exodb.storage.config import sqlite_path, sqlite_url
+from exodb.storage.connection import make_engine
 
 from .conftest import BACKEND, POSTGRES_ADMIN_URL, POSTGRES_URL, snapshot
 
@@ -382,8 +382,8 @@ CLASHING = {"sections", "species", "routes", "diseases", "mechanisms", "material
 
 
 def synthetic_import_folder(folder: Path, studies: int, seed: int) -> int:
-    """A synthetic corpus (exodb.synthetic) as an import into a seeded database; returns its
-    number of records.
+    """A synthetic corpus (exodb.curation.synthetic) as an import into a seeded database;
+    returns its number of records.
 
     The generator writes a complete seed set; as an import, its keys must not clash with the
     bundled seeds. So the files of shared vocabulary are left out (the studies use the seeds'
@@ -392,7 +392,7 @@ def synthetic_import_folder(folder: Path, studies: int, seed: int) -> int:
     the name of the seeds' ``Syn-1``, synapsin-1). ``metal_nanoparticles`` is the seeds'
     ``metal_nanoparticle``.
     """
-    from exodb.synthetic import generate
+    from exodb.curation.synthetic import generate
 
     raw = folder.with_name(folder.name + "-raw")
     generate(raw, studies, seed=seed)
@@ -804,7 +804,7 @@ def test_a_killed_build_of_a_new_database_leaves_no_half_built_file(how, tmp_pat
 READER = r"""
 import json, os, sys, time
 from sqlalchemy import text
-from exodb.db import make_engine
+from exodb.storage.connection import make_engine
 
 url, ready, stop, out = sys.argv[1:5]
 least = float(sys.argv[5])

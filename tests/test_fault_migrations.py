@@ -11,12 +11,13 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
-from exodb import loader, migrations
 from exodb.cli import main
-from exodb.db import make_engine, session_factory
+from exodb.console.search import search
+from exodb.curation import loader
 from exodb.errors import ImportsPresent
-from exodb.resources import seeds_dir
-from exodb.search import search
+from exodb.io.resources import seeds_dir
+from exodb.schema import migrations
+from exodb.storage.connection import make_engine, session_factory
 
 from .conftest import BACKEND, REPO, snapshot
 from .test_import import USER_FILES
@@ -172,7 +173,7 @@ def test_init_repairs_a_database_left_schema_only(runner, empty_url):
 
 @pytest.mark.sqlite_only
 def test_a_failed_first_build_leaves_no_file_under_the_name(tmp_path, monkeypatch):
-    from exodb import database
+    from exodb.workflows import database
 
     home = tmp_path / "home"
     monkeypatch.setenv("EXODB_HOME", str(home))

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from exodb import safefile
 from exodb.cli import main
-from exodb.config import sqlite_path, sqlite_url
-from exodb.resources import seeds_dir
+from exodb.io import safefile
+from exodb.io.resources import seeds_dir
+from exodb.storage.config import sqlite_path, sqlite_url
 
 from .conftest import dump
 
@@ -372,7 +372,7 @@ def test_backup_of_a_source_with_a_hash_in_its_path_copies_the_data(tmp_path, fr
     folder.mkdir(parents=True)
     database = folder / "lab.sqlite"
     fresh_path.rename(database)
-    from exodb.database import backup
+    from exodb.workflows.database import backup
 
     target = tmp_path / "b.sqlite"
     backup(str(database), target)
@@ -387,7 +387,7 @@ def test_an_export_that_fails_half_way_leaves_the_earlier_export_whole(
     folder = tmp_path / "out"
     assert run(runner, lab, "export", "csv", str(folder)).exit_code == 0
     earlier = {p.name: p.read_bytes() for p in folder.iterdir()}
-    from exodb import seedexport
+    from exodb.curation import seedexport
 
     original, written = seedexport.canonical_rows, []
 

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from exodb import loader
 from exodb.cli import main
-from exodb.config import sqlite_path
-from exodb.db import make_engine
+from exodb.curation import loader
 from exodb.errors import DatabaseBusy, ImportsPresent
-from exodb.resources import seeds_dir
+from exodb.io.resources import seeds_dir
+from exodb.storage.config import sqlite_path
+from exodb.storage.connection import make_engine
 
 from .conftest import BACKEND, snapshot
 from .test_import import USER_FILES
@@ -163,7 +163,7 @@ class WriteLockHolder:
         else:
             import psycopg
 
-            from exodb.db import LOAD_LOCK_KEY
+            from exodb.storage.connection import LOAD_LOCK_KEY
 
             plain = url.replace("postgresql+psycopg://", "postgresql://")
             self.connection = psycopg.connect(plain)

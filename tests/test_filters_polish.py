@@ -15,13 +15,13 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from exodb import queries
-from exodb import seedspec as spec
 from exodb.cli import main
-from exodb.closekeys import CloseKeys
-from exodb.db import make_engine
-from exodb.loader import SUGGESTED_NAMES, _label, check_import
+from exodb.curation import seedspec as spec
+from exodb.curation.loader import SUGGESTED_NAMES, _label, check_import
+from exodb.io.resources import seeds_dir
+from exodb.names.closekeys import CloseKeys
 from exodb.render import render
-from exodb.resources import seeds_dir
+from exodb.storage.connection import make_engine
 
 from .conftest import REPO, snapshot
 
@@ -310,7 +310,7 @@ def test_the_sdist_holds_what_its_tests_read(tmp_path):
 @pytest.mark.sqlite_only
 @pytest.mark.parametrize("columns", ["80", "200"])
 def test_cached_help_is_what_click_prints_on_a_terminal(columns):
-    from exodb.helptext import MAIN_HELP
+    from exodb.cli.helptext import MAIN_HELP
 
     code = (
         "import sys\nsys.argv = ['exodb', '--help']\nfrom exodb.cli import main\n"
@@ -343,7 +343,7 @@ def test_report_summary_help_gives_its_own_default(runner, seeded_url):
 def test_choice_options_say_what_they_choose(command, option, expected):
     target = main
     for name in command:
-        target = target.commands[name]
+        target = target.get_command(None, name)
     (param,) = [p for p in target.params if option in p.opts]
     assert param.help == expected
 

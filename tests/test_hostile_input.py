@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from exodb import seedspec as spec
 from exodb.cli import main
-from exodb.seedread import parse_text, read_file, read_import
+from exodb.curation import seedspec as spec
+from exodb.curation.seedread import parse_text, read_file, read_import
 
 from .conftest import snapshot
 
@@ -270,8 +270,8 @@ def test_reading_streams_the_file(runner, fresh_url, tmp_path, monkeypatch):
 MEMORY_PROBE = """
 import resource, sys
 from pathlib import Path
-from exodb import seedspec as spec
-from exodb.seedread import read_file
+from exodb.curation import seedspec as spec
+from exodb.curation.seedread import read_file
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 problems = []
 rows = read_file(spec.BY_NAME["studies"], Path(sys.argv[1]), problems)
@@ -458,7 +458,7 @@ def test_every_text_value_is_composed():
 
 @pytest.mark.sqlite_only
 def test_the_bundled_seeds_are_already_composed():
-    from exodb.resources import seeds_dir
+    from exodb.io.resources import seeds_dir
 
     for path in seeds_dir().glob("*.csv"):
         assert unicodedata.is_normalized("NFC", path.read_text(encoding="utf-8")), path.name

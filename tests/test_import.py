@@ -16,13 +16,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from exodb import migrations, queries
+from exodb import queries
 from exodb.cli import main
-from exodb.config import sqlite_path
-from exodb.db import make_engine, session_factory
-from exodb.loader import import_path
-from exodb.resources import seeds_dir
-from exodb.search import search
+from exodb.console.search import search
+from exodb.curation.loader import import_path
+from exodb.io.resources import seeds_dir
+from exodb.schema import migrations
+from exodb.storage.config import sqlite_path
+from exodb.storage.connection import make_engine, session_factory
 
 from .conftest import BACKEND, snapshot
 
@@ -353,7 +354,7 @@ def test_backup_on_postgres_points_to_pg_dump(runner, seeded_url, tmp_path):
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
-    from exodb.synthetic import generate
+    from exodb.curation.synthetic import generate
 
     folder = tmp_path_factory.mktemp("corpus")
     generate(folder, 12000, seed=7)
@@ -530,7 +531,7 @@ def test_text_options_are_data(runner, fresh_url, value):
 def test_progress_is_silent_unless_on_a_terminal(capsys):
     import io
 
-    from exodb.progress import Progress
+    from exodb.io.progress import Progress
 
     quiet = Progress("exodb: importing", 3, stream=io.StringIO(), delay=0)
     quiet("wrote studies.csv")

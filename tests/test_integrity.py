@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from exodb.db import make_engine
-from exodb.models import Base
+from exodb.schema.models import Base
+from exodb.storage.connection import make_engine
 
 
 @pytest.fixture

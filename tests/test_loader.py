@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from exodb.cli import main
-from exodb.db import make_engine
-from exodb.loader import SeedError, check_folder, load_folder
+from exodb.curation.loader import SeedError, check_folder, load_folder
+from exodb.storage.connection import make_engine
 
 from .conftest import dump, snapshot
 
@@ -69,7 +69,7 @@ def test_init_twice_leaves_the_database_alone(empty_url, runner):
 
 
 def test_bundled_seeds_have_no_problems():
-    from exodb.resources import seeds_dir
+    from exodb.io.resources import seeds_dir
 
     assert check_folder(seeds_dir()) == []
 
@@ -245,7 +245,7 @@ def test_database_constraint_is_the_backstop(empty_url, seed_copy):
     # database's CHECK constraint refuses it, and the transaction leaves nothing behind.
     edit(seed_copy, "epidemiology.csv", ",17.93,per million people,", ",-17.93,cases,")
     engine = make_engine(empty_url)
-    from exodb import migrations
+    from exodb.schema import migrations
 
     migrations.upgrade(engine)
     before = snapshot(empty_url)

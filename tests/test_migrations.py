@@ -11,16 +11,16 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
-from exodb import migrations
-from exodb.database import init_database, is_seeded
-from exodb.db import make_engine
-from exodb.models import Base
+from exodb.schema import migrations
+from exodb.schema.models import Base
+from exodb.storage.connection import make_engine
+from exodb.workflows.database import init_database, is_seeded
 
 from .conftest import REPO
 
 
 def test_exactly_one_head():
-    from exodb.revision import HEAD_REVISION
+    from exodb.schema.revision import HEAD_REVISION
 
     script = ScriptDirectory.from_config(migrations.alembic_config())
     assert len(script.get_heads()) == 1

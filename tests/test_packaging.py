@@ -81,7 +81,7 @@ def test_installed_wheel_runs_init_in_an_empty_directory(wheel, tmp_path):
     assert "loaded" in init.stdout
     assert (workdir / "here.sqlite").exists()
     where = subprocess.run(
-        [str(python), "-c", "import exodb.resources as r; print(r.migrations_dir())"],
+        [str(python), "-c", "import exodb.io.resources as r; print(r.migrations_dir())"],
         cwd=workdir,
         capture_output=True,
         text=True,

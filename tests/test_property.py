@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from exodb import vocabulary as v
-from exodb.db import make_engine
-from exodb.loader import SeedError, import_path
-from exodb.models import Base
+from exodb.curation.loader import SeedError, import_path
+from exodb.names import vocabulary as v
+from exodb.schema.models import Base
+from exodb.storage.connection import make_engine
 
 from .conftest import snapshot
 

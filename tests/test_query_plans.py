@@ -7,10 +7,11 @@ import re
 import pytest
 from sqlalchemy import event
 
-from exodb import migrations, queries, reports
-from exodb.db import make_engine, session_factory
-from exodb.loader import import_path
-from exodb.synthetic import generate
+from exodb import queries, reports
+from exodb.curation.loader import import_path
+from exodb.curation.synthetic import generate
+from exodb.schema import migrations
+from exodb.storage.connection import make_engine, session_factory
 
 pytestmark = pytest.mark.sqlite_only
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from exodb.config import sqlite_url
-from exodb.database import init_database
-from exodb.db import make_engine
+from exodb.storage.config import sqlite_url
+from exodb.storage.connection import make_engine
+from exodb.workflows.database import init_database
 
 from .conftest import REPO
 

@@ -7,10 +7,11 @@ import sqlite3
 import pytest
 from sqlalchemy import text
 
-from exodb import reportcache, reports
+from exodb import reports
 from exodb.cli import main
-from exodb.db import make_engine, session_factory
-from exodb.reportcache import decode, encode
+from exodb.reports import cache as reportcache
+from exodb.reports.cache import decode, encode
+from exodb.storage.connection import make_engine, session_factory
 
 from .conftest import BACKEND
 from .test_import import USER_FILES

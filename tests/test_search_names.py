@@ -6,13 +6,15 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from exodb import migrations, mirna, queries
+from exodb import queries
 from exodb.cli import main
-from exodb.db import make_engine, session_factory
+from exodb.console.search import search
 from exodb.errors import UnknownName
-from exodb.search import search
-from exodb.searchterms import MAX_WORDS
-from exodb.vocabulary import GREEK_LETTERS, fold
+from exodb.names import mirna
+from exodb.names.searchterms import MAX_WORDS
+from exodb.names.vocabulary import GREEK_LETTERS, fold
+from exodb.schema import migrations
+from exodb.storage.connection import make_engine, session_factory
 
 from .conftest import Databases, _seed
 
@@ -265,7 +267,7 @@ def test_a_new_database_declares_its_content_table_for_datasette(seeded_url):
 
 
 def test_the_ascii_shortcut_normalizes_as_unicode_normalization_does():
-    from exodb import vocabulary
+    from exodb.names import vocabulary
 
     every_ascii = "".join(map(chr, range(128)))
     # A leading "ﬁ" (one character, "fi" once normalized) sends the text the Unicode way.

@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from exodb import seedspec
-from exodb.canonical import canonical_text
-from exodb.resources import seeds_dir
+from exodb.curation import seedspec
+from exodb.curation.canonical import canonical_text
+from exodb.io.resources import seeds_dir
 
 from .conftest import REPO
 
@@ -51,7 +51,7 @@ def test_seed_files_are_in_canonical_form(seed):
     path = seeds_dir() / seed.filename
     text = path.read_text(encoding="utf-8")
     assert canonical_text(seed, text, str(path)) == text, (
-        f'{seed.filename} is not canonical; run: python -c "from exodb.canonical import '
+        f'{seed.filename} is not canonical; run: python -c "from exodb.curation.canonical import '
         f"rewrite_canonical; rewrite_canonical('seeds')\""
     )
 

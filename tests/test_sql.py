@@ -10,13 +10,13 @@ import subprocess
 
 import pytest
 
-from exodb import schema
 from exodb.cli import main
-from exodb.db import make_engine
-from exodb.models import Base
+from exodb.console.search import search
+from exodb.console.sql import ReadOnlyError, SqlError, run_sql, run_sqlite
 from exodb.render import render
-from exodb.search import search
-from exodb.sqlquery import ReadOnlyError, SqlError, run_sql, run_sqlite
+from exodb.schema import describe as schema
+from exodb.schema.models import Base
+from exodb.storage.connection import make_engine
 
 from .conftest import BACKEND, REPO, snapshot
 
@@ -219,9 +219,9 @@ def test_search_text_is_data_not_syntax(session, text):
 
 
 def test_search_follows_a_reload(empty_url, seed_copy):
-    from exodb.db import session_factory
-    from exodb.loader import load_folder
-    from exodb.migrations import upgrade
+    from exodb.curation.loader import load_folder
+    from exodb.schema.migrations import upgrade
+    from exodb.storage.connection import session_factory
 
     path = seed_copy / "studies.csv"
     content = path.read_text(encoding="utf-8")

@@ -180,7 +180,7 @@ def upgrade() -> None:
 def _comment_columns() -> None:
     # The comments as the models hold them at the time of this migration's release; Alembic
     # quotes them (they contain colons and percent signs, which raw SQL would misread).
-    from exodb.models import Base
+    from exodb.schema.models import Base
 
     # Only what exists at this revision: tables added later carry their comments themselves.
     inspector = sa.inspect(op.get_bind())

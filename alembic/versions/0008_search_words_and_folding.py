@@ -123,8 +123,8 @@ def _rebuild_fts(sql: str) -> None:
 
 
 def upgrade() -> None:
-    from exodb.search import fill_terms
-    from exodb.vocabulary import fold
+    from exodb.console.search import fill_terms
+    from exodb.names.vocabulary import fold
 
     bind = op.get_bind()
     sqlite = _drop_search_index()

@@ -1,0 +1,158 @@
+"""``exodb report``: the review's tables regenerated, cross-tabs and study cards."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from exodb.cli.common import (
+    Context,
+    _study_cards,
+    _user_errors,
+    cache_option,
+    card_options,
+    emit_report,
+    output_options,
+    output_options_with,
+    pass_context,
+    protected_files,
+    study_filter_options,
+)
+
+
+@click.group()
+def report() -> None:
+    """Reports for review writing: the review's tables, cross-tabs, gaps, outcomes, summary.
+
+    Every report takes --format table|markdown|latex|csv|json and -o FILE.
+    """
+
+
+def _table_report(name: str, builder: str, doc: str) -> None:
+    @report.command(name, help=doc)
+    @output_options
+    @pass_context
+    @_user_errors
+    def command(ctx: Context, fmt: str | None, output: str | None) -> None:
+        from exodb import reports
+
+        emit_report(getattr(reports, builder)(ctx.session()), fmt, output)
+
+
+_table_report("cell-sources", "table1_cell_sources", "Table 1 regenerated from the database.")
+_table_report("mechanisms", "table2_mechanisms", "Table 2 regenerated from the database.")
+_table_report(
+    "delivery-systems", "table3_delivery_systems", "Table 3 regenerated from the database."
+)
+
+
+@report.command("evidence-matrix")
+@click.option(
+    "--rows",
+    "row_dim",
+    type=click.Choice(("cell-source", "species", "cargo-kind")),
+    default="cell-source",
+    show_default=True,
+)
+@click.option(
+    "--cols",
+    "col_dim",
+    type=click.Choice(("mechanism", "pathway-node")),
+    default="mechanism",
+    show_default=True,
+)
+@click.option("--rollup", is_flag=True, help="Count subtypes under their Table 1 source.")
+@cache_option
+@click.option(
+    "--figure",
+    type=click.Path(dir_okay=False),
+    metavar="FILE.png|svg",
+    help="Also draw the matrix as an annotated heatmap (needs matplotlib).",
+)
+@study_filter_options
+@output_options
+@pass_context
+@_user_errors
+def evidence_matrix_command(
+    ctx: Context,
+    fmt: str | None,
+    output: str | None,
+    row_dim: str,
+    col_dim: str,
+    rollup: bool,
+    cache: bool,
+    figure: str | None,
+    **filters: Any,
+) -> None:
+    """Cross-tab of study counts, with the reference numbers behind each cell."""
+    from exodb import reports
+
+    matrix = reports.evidence_matrix(
+        ctx.session(), rows=row_dim, cols=col_dim, rollup=rollup, cache=cache, **filters
+    )
+    if figure:
+        from exodb.reports.figures import FigureUnavailable, heatmap
+
+        try:
+            heatmap(matrix, figure, protect=protected_files())
+        except FigureUnavailable as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"exodb: wrote {figure}", err=True)
+    emit_report(matrix, fmt, output)
+
+
+@report.command("convergence")
+@click.option("--chains", is_flag=True, help="Two-node chains (PI3K/Akt) instead of nodes.")
+@cache_option
+@study_filter_options
+@output_options
+@pass_context
+@_user_errors
+def convergence_command(
+    ctx: Context, fmt: str | None, output: str | None, chains: bool, cache: bool, **filters: Any
+) -> None:
+    """How many studies converge on each pathway node, from which sources and cargo."""
+    from exodb import reports
+
+    report = reports.convergence(ctx.session(), chains=chains, cache=cache, **filters)
+    emit_report(report, fmt, output)
+
+
+def _filtered_report(name: str, builder: str, doc: str) -> None:
+    """A report over the studies that pass the filters of ``exodb studies``."""
+
+    @report.command(name, help=doc)
+    @study_filter_options
+    @output_options
+    @pass_context
+    @_user_errors
+    def command(ctx: Context, fmt: str | None, output: str | None, **filters: Any) -> None:
+        from exodb import reports
+
+        emit_report(getattr(reports, builder)(ctx.session(), **filters), fmt, output)
+
+
+_filtered_report("gaps", "gaps", "The evidence gap map: combinations no study covers.")
+_filtered_report("outcomes", "outcomes", "Every quantitative outcome in one table.")
+
+
+@report.command("summary")
+@output_options_with("markdown")
+@pass_context
+@_user_errors
+def summary_command(ctx: Context, fmt: str | None, output: str | None) -> None:
+    """One page for the whole database, in Markdown unless --format or -o's extension asks for
+    another format."""
+    from exodb import reports
+
+    emit_report(reports.summary(ctx.session()), fmt or ("markdown" if not output else None), output)
+
+
+@report.command("study")
+@card_options
+@pass_context
+@_user_errors
+def study_report(ctx: Context, key_or_ref: str, fmt: str | None, output: str | None) -> None:
+    """A citation-ready card for one study (or each study of a reference number)."""
+    _study_cards(ctx, key_or_ref, fmt, output)

@@ -1,0 +1,270 @@
+"""Run exodb's Alembic migrations from code, independent of the current directory."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, text
+
+from exodb.errors import SchemaError
+from exodb.io.resources import migrations_dir
+
+# Objects the models do not describe on purpose: SQLite's FTS5 index and its shadow tables, and
+# (on other backends) the PostgreSQL-only full-text index. Autogenerate must not touch them.
+FTS_TABLE = "search_fts"
+PG_ONLY_INDEXES = {"ix_search_document_text_fts"}
+# PostgreSQL: the text-search configuration (and its dictionary) that index uses.
+PG_SEARCH_CONFIGURATION = ("exodb_search", "exodb_search_stem")
+# The views revision 0002 creates for analysts.
+ANALYST_VIEWS = {
+    "study_cargo_pathway",
+    "cell_source_comparison",
+    "outcome_detail",
+    "cell_source_ancestry",
+}
+
+
+def include_object_for(dialect: str) -> Callable[..., bool]:
+    """An Alembic ``include_object`` hook for ``dialect`` that leaves exodb's full-text objects
+    out of autogenerate comparisons."""
+
+    def include_object(obj: Any, name: str | None, type_: str, reflected: bool, other: Any) -> bool:
+        if type_ == "table" and name and name.startswith(FTS_TABLE):
+            return False
+        if type_ == "index" and name in PG_ONLY_INDEXES:
+            return dialect == "postgresql"
+        return True
+
+    return include_object
+
+
+def alembic_config(connection: Connection | None = None, *, per_revision: bool = False) -> Config:
+    """An Alembic config pointing at the bundled migrations, optionally bound to a connection.
+
+    With ``per_revision``, env.py commits each revision (and its stamp) in a transaction of its
+    own; otherwise the caller's open transaction holds the whole migration.
+    """
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+        cfg.attributes["per_revision"] = per_revision
+    return cfg
+
+
+def head_revision() -> str:
+    """The newest revision this version of exodb knows."""
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    if len(heads) != 1:
+        raise SchemaError(f"the migrations have {len(heads)} heads; expected exactly one")
+    return heads[0]
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at, or None for a database exodb never migrated."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+# The revision that creates import_log, the record that protects imported rows from `exodb seed`.
+IMPORT_LOG_REVISION = "0003"
+
+
+class ImportLogWouldBeLost(SchemaError):
+    """A downgrade below the import log's revision would forget the database's imports."""
+
+
+def _revision_number(revision: str | None) -> int:
+    return int(revision) if revision and revision.isdigit() else 0
+
+
+def _refuse_losing_imports(connection: Connection, target: str) -> None:
+    """Refuse a downgrade that would drop a non-empty import log.
+
+    Dropping it would let `exodb seed` delete imported records without asking; the log must
+    live through every way down and up, so the way down stops here instead.
+    """
+    if target != "base" and _revision_number(target) >= int(IMPORT_LOG_REVISION):
+        return
+    if not connection.dialect.has_table(connection, "import_log"):
+        return
+    imports = table_count(connection, "import_log")
+    if imports:
+        raise ImportLogWouldBeLost(
+            f"downgrading to {target} would drop the log of {imports} import(s), and with it the "
+            "protection of the imported records; keep them with `exodb export csv DIR`, then "
+            "empty the log (DELETE FROM import_log) if you really mean to downgrade"
+        )
+
+
+def _run(engine: Engine, action, revision: str, downgrading: bool = False) -> None:
+    """Migrate so that no interruption leaves half a schema.
+
+    SQLite: the whole migration is one ``BEGIN IMMEDIATE`` transaction (DDL is transactional
+    there, and holding the write lock from the first read keeps a second migration or a load
+    from interleaving); a kill or a full disk rolls it all back. PostgreSQL: one transaction per
+    revision, each with its revision stamp, under a session lock that keeps concurrent
+    migrations of the same database in turn.
+
+    PostgreSQL: the session holds the loads' advisory lock across its revisions, so no load runs
+    against a schema halfway between two revisions, and two migrations take turns.
+    """
+    from sqlalchemy.exc import OperationalError
+
+    from exodb.storage.config import sqlite_path
+    from exodb.storage.connection import (
+        LOAD_LOCK_KEY,
+        busy_error,
+        driver_execute,
+        explicit_transactions,
+        is_locked,
+    )
+
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Write-ahead logging lets readers go on while an import writes, and they never see
+            # half of it. The setting is stored in the file, so it holds for every later use.
+            # Batch mode rebuilds tables by copy-and-rename, which foreign keys would block.
+            # Both pragmas take effect only outside a transaction, so they go first.
+            driver_execute(connection, "PRAGMA journal_mode=WAL")
+            driver_execute(connection, "PRAGMA foreign_keys=OFF")
+            explicit_transactions(connection, "IMMEDIATE")
+        else:
+            _take_migration_lock(connection, str(engine.url.render_as_string(hide_password=True)))
+        try:
+            try:
+                started_at = MigrationContext.configure(connection).get_current_revision()
+            except OperationalError as exc:
+                if is_locked(str(exc.orig)):
+                    raise busy_error(str(sqlite_path(engine.url))) from None
+                raise
+            if downgrading:
+                _refuse_losing_imports(connection, revision)
+            elif started_at is None:
+                _clear_unversioned_remnants(connection)
+            if not sqlite:
+                connection.commit()
+            action(alembic_config(connection, per_revision=not sqlite), revision)
+            if sqlite:
+                problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if problems:
+                    raise SchemaError(f"migration left dangling foreign keys: {problems[:5]}")
+            if not downgrading:
+                _fill_search_index(connection)
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+        finally:
+            if sqlite:
+                driver_execute(connection, "PRAGMA foreign_keys=ON")
+            else:
+                connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": LOAD_LOCK_KEY})
+                connection.commit()
+
+
+def _clear_unversioned_remnants(connection: Connection) -> None:
+    """Heal what an interrupted ``init`` of earlier exodb versions left: exodb's tables with no
+    revision stamp (their DDL ran outside any transaction). Empty, they are dropped so the
+    upgrade can build them; holding rows, the database is refused, never changed.
+    """
+    from sqlalchemy import inspect
+
+    from exodb.schema.models import Base
+
+    inspector = inspect(connection)
+    present = set(inspector.get_table_names())
+    ours = [table for table in Base.metadata.sorted_tables if table.name in present]
+    if not ours:
+        return
+    # data_version's one row is written by its migration, not by a load.
+    holding = [
+        table.name
+        for table in ours
+        if table.name != "data_version" and table_count(connection, table.name)
+    ]
+    if holding:
+        raise SchemaError(
+            f"the database has exodb tables with rows ({', '.join(holding[:5])}) but no schema "
+            "revision, so exodb cannot tell what they are; it leaves them alone. Move the file "
+            "away (or keep it as it is) and create a new database with `exodb init`"
+        )
+    for view in ANALYST_VIEWS & set(inspector.get_view_names()):
+        connection.exec_driver_sql(f'DROP VIEW IF EXISTS "{view}"')
+    if FTS_TABLE in present:
+        connection.exec_driver_sql(f'DROP TABLE IF EXISTS "{FTS_TABLE}"')
+    for table in reversed(ours):
+        connection.exec_driver_sql(f'DROP TABLE IF EXISTS "{table.name}"')
+    if connection.dialect.name == "postgresql":
+        configuration, dictionary = PG_SEARCH_CONFIGURATION
+        connection.exec_driver_sql(f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {configuration}")
+        connection.exec_driver_sql(f"DROP TEXT SEARCH DICTIONARY IF EXISTS {dictionary}")
+
+
+def _take_migration_lock(connection: Connection, where: str) -> None:
+    """PostgreSQL: the loads' lock for the whole migration, waited for as a load waits."""
+    from sqlalchemy.exc import DBAPIError
+
+    from exodb.storage.connection import LOAD_LOCK_KEY, busy_error, busy_timeout
+
+    connection.exec_driver_sql(f"SET lock_timeout = {max(1, int(busy_timeout() * 1000))}")
+    try:
+        connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": LOAD_LOCK_KEY})
+    except DBAPIError as exc:
+        connection.rollback()
+        if getattr(exc.orig, "sqlstate", None) == "55P03":
+            raise busy_error(where) from None
+        raise
+    finally:
+        if connection.in_transaction():
+            connection.commit()
+        connection.exec_driver_sql("RESET lock_timeout")
+        connection.commit()
+
+
+def _fill_search_index(connection: Connection) -> None:
+    """An upgrade that finds data but an empty search index fills it (and renews the data
+    generation that kept reports are tied to), in the upgrade's own transaction on SQLite.
+
+    That is the state after an upgrade from before the index existed, including one that was
+    interrupted after the index's own revision; an index the data left empty costs one count.
+    """
+    if not table_count(connection, "reference") or table_count(connection, "search_document"):
+        return
+    from exodb.console.search import rebuild_index
+    from exodb.curation.loader import advance_generation, data_generation
+
+    rebuild_index(connection)
+    advance_generation(connection, data_generation(connection))
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate the database up to ``revision`` (default: the newest), whole or not at all."""
+    _run(engine, command.upgrade, revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Migrate the database down to ``revision`` (``base`` removes every exodb table).
+
+    Refused (:class:`ImportLogWouldBeLost`, nothing changed) while the database holds imports
+    and ``revision`` lies below the import log's own revision.
+    """
+    _run(engine, command.downgrade, revision, downgrading=True)
+
+
+def ensure_current(engine: Engine, url_hint: str = "") -> None:
+    """Raise :class:`SchemaError` with the fixing command unless the database is at head."""
+    from exodb.schema.revision import ensure_current as check
+
+    check(engine, url_hint)
+
+
+def table_count(connection: Connection, table: str) -> int:
+    """Rows in ``table`` (used to tell an empty database from a seeded one)."""
+    return connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()

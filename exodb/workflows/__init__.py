@@ -1,0 +1,3 @@
+"""What spans the layers below: opening, creating, seeding, upgrading and backing up a
+database, and every load followed by the search index and the kept reports it renews.
+"""
