@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-__version__ = "0.1.0"
+from exodb.version import __version__
+
 __all__ = ["connect", "__version__"]
 
 

@@ -180,8 +180,8 @@ def _write_export(
     import hashlib
     import json
 
-    from exodb import __version__
     from exodb.io.safefile import write_text
+    from exodb.version import __version__
 
     folder.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}

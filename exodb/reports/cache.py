@@ -25,8 +25,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exodb import __version__
 from exodb.schema.models import DataVersion, ReportCache
+from exodb.version import __version__
 
 # How long a cache write may wait for another writer before giving up (it is only a cache).
 WRITE_WAIT_MS = 100
