@@ -225,48 +225,7 @@ def bench_queries(
     engine.dispose()
 
 
-def bench_startup(work: Path, repeat: int, results: list[Result]) -> None:
-    seeded = work / "seeded.sqlite"
-    # init builds it, or brings one from an earlier run up to this exodb's schema.
-    run_process(EXODB + ["--db", str(seeded), "init"])
-    python = [sys.executable]
-    exe = shutil.which("exodb", path=str(Path(sys.executable).parent)) or "exodb"
-
-    def clock(command: list[str]) -> float:
-        return median_of(repeat * 5, lambda: run_process(command))[0] * 1000
-
-    bare = clock(python + ["-c", "pass"])
-    help_time = clock([exe, "--help"])
-    results.append(
-        Result(
-            "start-up: exodb --help",
-            "-",
-            help_time,
-            bare,
-            "python -c pass",
-            "ms",
-            "<= baseline + 50 ms",
-            help_time <= bare + 50,
-        )
-    )
-    needed = (
-        "import exodb.cli, exodb.queries, exodb.render, exodb.workflows.database, "
-        "exodb.storage.connection, exodb.schema.revision, sqlalchemy.orm, tabulate"
-    )
-    imports = clock(python + ["-c", needed])
-    command = clock([exe, "--db", str(seeded), "cell-sources", "--immunogenicity", "low"])
-    results.append(
-        Result(
-            "start-up: exodb cell-sources (seeded)",
-            "-",
-            command,
-            imports,
-            "bare import of the modules it needs",
-            "ms",
-            "<= 1.3 x",
-            command <= 1.3 * imports,
-        )
-    )
+def bench_init(work: Path, repeat: int, results: list[Result]) -> None:
     init_time, _ = median_of(
         repeat,
         lambda: run_process(
@@ -388,7 +347,10 @@ def main(argv: list[str] | None = None) -> None:
     work.mkdir(parents=True, exist_ok=True)
     results: list[Result] = []
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    from benchmarks.startup import bench_startup
+
     bench_startup(work, args.repeat, results)
+    bench_init(work, args.repeat, results)
     for scale in scales:
         print(f"... {scale} studies", file=sys.stderr)
         bench_scale(scale, work, args.repeat, results)

@@ -458,12 +458,12 @@ def test_a_failed_seed_leaves_no_database_file(runner, tmp_path):
 
 @pytest.mark.sqlite_only
 def test_an_interrupted_seed_leaves_no_database_file(runner, tmp_path, monkeypatch):
-    from exodb.curation import loader
+    from exodb.workflows import load
 
     def interrupted(*_args, **_kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(loader, "load_folder", interrupted)
+    monkeypatch.setattr(load, "load_folder", interrupted)
     database = tmp_path / "new" / "lab.sqlite"
     result = runner.invoke(main, ["--db", str(database), "seed"])
     assert result.exit_code == 130

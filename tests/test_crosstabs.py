@@ -14,10 +14,8 @@ import pytest
 from sqlalchemy import select
 
 from exodb import queries, reports
-from exodb.curation.loader import import_path
 from exodb.curation.synthetic import generate
 from exodb.names import vocabulary as v
-from exodb.schema import migrations
 from exodb.schema.models import (
     CellSource,
     Mechanism,
@@ -32,6 +30,8 @@ from exodb.schema.models import (
     study_mechanism,
 )
 from exodb.storage.connection import make_engine, session_factory
+from exodb.workflows.database import upgrade
+from exodb.workflows.load import import_path
 
 FILTERS = [{}, {"species": "monkey"}, {"cell_source": "src_3", "design": "in_vivo"}]
 FILTER_IDS = ["unfiltered", "monkey", "src_3-in_vivo"]
@@ -43,7 +43,7 @@ def corpus(databases, tmp_path_factory):
     generate(folder, 1500, seed=11)
     url = databases.empty()
     engine = make_engine(url)
-    migrations.upgrade(engine)
+    upgrade(engine)
     import_path(engine, folder)
     with session_factory(engine)() as session:
         yield session

@@ -49,12 +49,12 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from exodb.cli import main
-from exodb.curation.loader import import_path, load_folder
 from exodb.io.resources import seeds_dir
 from exodb.schema import migrations
 from exodb.schema.models import Base
 from exodb.storage.config import sqlite_path, sqlite_url
 from exodb.storage.connection import make_engine
+from exodb.workflows.load import import_path, load_folder
 
 from .conftest import BACKEND, POSTGRES_ADMIN_URL, POSTGRES_URL, snapshot
 

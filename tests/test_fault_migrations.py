@@ -13,11 +13,12 @@ from sqlalchemy import text
 
 from exodb.cli import main
 from exodb.console.search import search
-from exodb.curation import loader
 from exodb.errors import ImportsPresent
 from exodb.io.resources import seeds_dir
 from exodb.schema import migrations
 from exodb.storage.connection import make_engine, session_factory
+from exodb.workflows import load
+from exodb.workflows.database import upgrade
 
 from .conftest import BACKEND, REPO, snapshot
 from .test_import import USER_FILES
@@ -34,7 +35,7 @@ def imported_url(fresh_url, tmp_path) -> str:
     for name, content in USER_FILES.items():
         (folder / name).write_text(content, encoding="utf-8")
     engine = make_engine(fresh_url)
-    loader.import_path(engine, folder)
+    load.import_path(engine, folder)
     engine.dispose()
     return fresh_url
 
@@ -62,10 +63,10 @@ def test_every_round_trip_keeps_the_import_log_or_is_refused(imported_url, lower
     else:
         migrations.downgrade(engine, lower)
         assert migrations.current_revision(engine) == lower
-        migrations.upgrade(engine)
+        upgrade(engine)
         assert import_log(imported_url) == log
     with pytest.raises(ImportsPresent):
-        loader.load_folder(engine, seeds_dir())
+        load.load_folder(engine, seeds_dir())
     engine.dispose()
 
 
@@ -84,16 +85,16 @@ def test_the_alembic_command_line_cannot_drop_the_log_either(imported_url):
     # Whatever the backend committed on the way down, the log is still there.
     assert int(migrations.current_revision(engine)) >= int(migrations.IMPORT_LOG_REVISION)
     assert len(import_log(imported_url)) == 1
-    migrations.upgrade(engine)
+    upgrade(engine)
     with pytest.raises(ImportsPresent):
-        loader.load_folder(engine, seeds_dir())
+        load.load_folder(engine, seeds_dir())
     engine.dispose()
 
 
 def test_an_upgrade_from_0001_fills_the_search_index(fresh_url):
     engine = make_engine(fresh_url)
     migrations.downgrade(engine, "0001")
-    migrations.upgrade(engine)
+    upgrade(engine)
     with session_factory(engine)() as session:
         hits = search(session, "ferroptosis")
     assert hits, "the search index is empty after the upgrade"
@@ -116,7 +117,7 @@ def test_a_failing_revision_leaves_no_half_of_itself(fresh_url, monkeypatch):
 
     monkeypatch.setattr(op, "create_index", fail_in_0005)
     with pytest.raises(OSError):
-        migrations.upgrade(engine)
+        upgrade(engine)
     monkeypatch.undo()
     reached = migrations.current_revision(engine)
     if BACKEND == "sqlite":
@@ -181,7 +182,7 @@ def test_a_failed_first_build_leaves_no_file_under_the_name(tmp_path, monkeypatc
     def interrupted(*_args, **_kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(loader, "load_folder", interrupted)
+    monkeypatch.setattr(load, "load_folder", interrupted)
     with pytest.raises(KeyboardInterrupt):
         database.open_database()
     assert list(home.iterdir()) == []  # no database, no temporary left either

@@ -13,11 +13,12 @@ import pytest
 from sqlalchemy import text
 
 from exodb.cli import main
-from exodb.curation import loader
+from exodb.curation import write
 from exodb.errors import DatabaseBusy, ImportsPresent
 from exodb.io.resources import seeds_dir
 from exodb.storage.config import sqlite_path
 from exodb.storage.connection import make_engine
+from exodb.workflows import load
 
 from .conftest import BACKEND, snapshot
 from .test_import import USER_FILES
@@ -79,20 +80,20 @@ def test_an_import_waiting_for_a_seed_reads_ids_after_it(fresh_url, tmp_path, mo
     seeds = shifted_seeds(tmp_path)
     user = write_folder(tmp_path / "user", BDNF_LINK)
     seeding, release = threading.Event(), threading.Event()
-    original = loader.clear
+    original = write.clear
 
     def slow_clear(connection):
         original(connection)
         seeding.set()
         release.wait(10)
 
-    monkeypatch.setattr(loader, "clear", slow_clear)
+    monkeypatch.setattr(write, "clear", slow_clear)
     engine = make_engine(fresh_url)
     errors: list[BaseException] = []
 
     def seed() -> None:
         try:
-            loader.load_folder(engine, seeds)
+            load.load_folder(engine, seeds)
         except BaseException as exc:  # reported below
             errors.append(exc)
 
@@ -100,7 +101,7 @@ def test_an_import_waiting_for_a_seed_reads_ids_after_it(fresh_url, tmp_path, mo
     seeder.start()
     assert seeding.wait(10)
     importer_engine = make_engine(fresh_url)
-    importer = threading.Thread(target=lambda: loader.import_path(importer_engine, user))
+    importer = threading.Thread(target=lambda: load.import_path(importer_engine, user))
     importer.start()
     time.sleep(0.5)  # long enough for an import that did not wait to read the old ids
     assert importer.is_alive(), "the import did not wait for the seed's lock"
@@ -133,17 +134,17 @@ def test_two_imports_at_once_both_land(fresh_url, tmp_path):
     failures: list[BaseException] = []
     barrier = threading.Barrier(2)
 
-    def load(folder: Path) -> None:
+    def import_one(folder: Path) -> None:
         engine = make_engine(fresh_url)
         try:
             barrier.wait(5)
-            loader.import_path(engine, folder)
+            load.import_path(engine, folder)
         except BaseException as exc:
             failures.append(exc)
         finally:
             engine.dispose()
 
-    threads = [threading.Thread(target=load, args=(f,)) for f in (first, second)]
+    threads = [threading.Thread(target=import_one, args=(f,)) for f in (first, second)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -216,7 +217,7 @@ def test_busy_is_an_error_of_its_own_for_library_callers(fresh_url, tmp_path, mo
     engine = make_engine(fresh_url)
     try:
         with pytest.raises(DatabaseBusy):
-            loader.load_folder(engine, seeds_dir())
+            load.load_folder(engine, seeds_dir())
     finally:
         holder.release()
         engine.dispose()
@@ -233,10 +234,10 @@ def test_an_import_killed_after_its_commit_is_answered_in_one_line_on_retry(
     def killed(_engine):
         raise KeyboardInterrupt  # the process dies between the commit and its message
 
-    monkeypatch.setattr(loader, "_prepare_reports", killed)
+    monkeypatch.setattr(load, "_prepare_reports", killed)
     engine = make_engine(fresh_url)
     with pytest.raises(KeyboardInterrupt):
-        loader.import_path(engine, user)
+        load.import_path(engine, user)
     engine.dispose()
     monkeypatch.undo()
     committed = snapshot(fresh_url)
@@ -369,9 +370,9 @@ def test_a_file_that_is_not_a_database_is_named_as_such(runner, tmp_path):
 def test_seed_still_refuses_while_imports_are_logged(fresh_url, tmp_path):
     user = write_folder(tmp_path / "user", USER_FILES)
     engine = make_engine(fresh_url)
-    loader.import_path(engine, user)
+    load.import_path(engine, user)
     with pytest.raises(ImportsPresent):
-        loader.load_folder(engine, seeds_dir())
+        load.load_folder(engine, seeds_dir())
     engine.dispose()
 
 
@@ -402,6 +403,6 @@ def test_an_open_session_sees_a_load_and_does_not_hold_it_up(fresh_url, tmp_path
     with exodb.connect(fresh_url) as session:
         assert "userfan_73" not in [s.key for s in queries.studies(session, ref=73)]
         engine = make_engine(fresh_url)
-        loader.import_path(engine, user)
+        load.import_path(engine, user)
         engine.dispose()
         assert "userfan_73" in [s.key for s in queries.studies(session, ref=73)]

@@ -17,7 +17,8 @@ import pytest
 from exodb import queries
 from exodb.cli import main
 from exodb.curation import seedspec as spec
-from exodb.curation.loader import SUGGESTED_NAMES, _label, check_import
+from exodb.curation.load import check_import
+from exodb.curation.validate import SUGGESTED_NAMES, _label
 from exodb.io.resources import seeds_dir
 from exodb.names.closekeys import CloseKeys
 from exodb.render import render

@@ -19,11 +19,12 @@ from sqlalchemy import text
 from exodb import queries
 from exodb.cli import main
 from exodb.console.search import search
-from exodb.curation.loader import import_path
 from exodb.io.resources import seeds_dir
 from exodb.schema import migrations
 from exodb.storage.config import sqlite_path
 from exodb.storage.connection import make_engine, session_factory
+from exodb.workflows.database import upgrade
+from exodb.workflows.load import import_path
 
 from .conftest import BACKEND, snapshot
 
@@ -390,7 +391,7 @@ def _wait_for_writes(url: str, process: subprocess.Popen, deadline: float) -> No
 def schema_only_url(empty_url) -> str:
     """A database with the schema and no data: the synthetic corpus brings its own."""
     engine = make_engine(empty_url)
-    migrations.upgrade(engine)
+    upgrade(engine)
     engine.dispose()
     return empty_url
 
@@ -486,7 +487,7 @@ def test_migrating_down_and_up_keeps_the_users_rows(runner, fresh_url, user_fold
         assert migrations.current_revision(engine) == lower
         assert user_rows() == expected
     for higher in reversed(kept[:-1]):
-        migrations.upgrade(engine, higher)
+        upgrade(engine, higher)
         assert user_rows() == expected
     assert migrations.current_revision(engine) == migrations.head_revision()
     engine.dispose()

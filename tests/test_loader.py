@@ -7,8 +7,11 @@ from pathlib import Path
 import pytest
 
 from exodb.cli import main
-from exodb.curation.loader import SeedError, check_folder, load_folder
+from exodb.curation.load import check_folder
+from exodb.errors import SeedError
 from exodb.storage.connection import make_engine
+from exodb.workflows.database import upgrade
+from exodb.workflows.load import load_folder
 
 from .conftest import dump, snapshot
 
@@ -245,9 +248,8 @@ def test_database_constraint_is_the_backstop(empty_url, seed_copy):
     # database's CHECK constraint refuses it, and the transaction leaves nothing behind.
     edit(seed_copy, "epidemiology.csv", ",17.93,per million people,", ",-17.93,cases,")
     engine = make_engine(empty_url)
-    from exodb.schema import migrations
 
-    migrations.upgrade(engine)
+    upgrade(engine)
     before = snapshot(empty_url)
     with pytest.raises(SeedError) as info:
         load_folder(engine, seed_copy)

@@ -14,7 +14,7 @@ from sqlalchemy import inspect
 from exodb.schema import migrations
 from exodb.schema.models import Base
 from exodb.storage.connection import make_engine
-from exodb.workflows.database import init_database, is_seeded
+from exodb.workflows.database import init_database, is_seeded, upgrade
 
 from .conftest import REPO
 
@@ -32,7 +32,7 @@ def test_exactly_one_head():
 @pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression")
 def test_upgraded_schema_matches_models(empty_url):
     engine = make_engine(empty_url)
-    migrations.upgrade(engine)
+    upgrade(engine)
     with engine.connect() as connection:
         context = MigrationContext.configure(
             connection,

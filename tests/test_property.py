@@ -13,10 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from exodb.curation.loader import SeedError, import_path
+from exodb.errors import SeedError
 from exodb.names import vocabulary as v
 from exodb.schema.models import Base
 from exodb.storage.connection import make_engine
+from exodb.workflows.load import import_path
 
 from .conftest import snapshot
 

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import event
 
 from exodb import queries, reports
-from exodb.curation.loader import import_path
 from exodb.curation.synthetic import generate
-from exodb.schema import migrations
 from exodb.storage.connection import make_engine, session_factory
+from exodb.workflows.database import upgrade
+from exodb.workflows.load import import_path
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -43,7 +43,7 @@ def corpus_session(tmp_path_factory):
     generate(folder, 2000, seed=3)
     path = tmp_path_factory.mktemp("plan-db") / "plans.sqlite"
     engine = make_engine(f"sqlite:///{path}")
-    migrations.upgrade(engine)
+    upgrade(engine)
     import_path(engine, folder)
     with session_factory(engine)() as session:
         yield session, engine

@@ -15,6 +15,7 @@ from exodb.names.searchterms import MAX_WORDS
 from exodb.names.vocabulary import GREEK_LETTERS, fold
 from exodb.schema import migrations
 from exodb.storage.connection import make_engine, session_factory
+from exodb.workflows.database import upgrade
 
 from .conftest import Databases, _seed
 
@@ -201,7 +202,7 @@ def test_migration_from_0007_refolds_names_and_refills_search(fresh_url):
             assert "content='search_document'" in _fts_sql(connection)
         # As an older folding left them: none of these finds its owner any more.
         connection.execute(text("UPDATE molecule_name SET folded = 'stale' || id"))
-    migrations.upgrade(engine)
+    upgrade(engine)
     with engine.connect() as connection:
         names = connection.execute(text("SELECT name, folded FROM molecule_name")).all()
         assert names and all(folded == fold(name) for name, folded in names)

@@ -219,9 +219,9 @@ def test_search_text_is_data_not_syntax(session, text):
 
 
 def test_search_follows_a_reload(empty_url, seed_copy):
-    from exodb.curation.loader import load_folder
-    from exodb.schema.migrations import upgrade
     from exodb.storage.connection import session_factory
+    from exodb.workflows.database import upgrade
+    from exodb.workflows.load import load_folder
 
     path = seed_copy / "studies.csv"
     content = path.read_text(encoding="utf-8")

@@ -305,8 +305,8 @@ def test_study_keys_answer_as_studies_do(session, question, filters, expected):
 
 
 def test_study_keys_put_studies_without_a_reference_last(fresh_url, tmp_path):
-    from exodb.curation.loader import import_path
     from exodb.storage.connection import make_engine, session_factory
+    from exodb.workflows.load import import_path
 
     folder = tmp_path / "unpublished"
     folder.mkdir()

@@ -180,14 +180,14 @@ def upgrade() -> None:
 def _comment_columns() -> None:
     # The comments as the models hold them at the time of this migration's release; Alembic
     # quotes them (they contain colons and percent signs, which raw SQL would misread).
-    from exodb.schema.models import Base
+    from exodb.schema.tables import metadata
 
     # Only what exists at this revision: tables added later carry their comments themselves.
     inspector = sa.inspect(op.get_bind())
     present = {
         t: {c["name"] for c in inspector.get_columns(t)} for t in inspector.get_table_names()
     }
-    for table in Base.metadata.sorted_tables:
+    for table in metadata.sorted_tables:
         for column in table.columns:
             if column.comment and column.name in present.get(table.name, ()):
                 op.alter_column(

@@ -102,7 +102,7 @@ def reindex_command(ctx: Context) -> None:
 
     exodb's own loads do this in the same transaction as their writes.
     """
-    from exodb.curation.loader import reindex
+    from exodb.workflows.load import reindex
 
     documents = reindex(ctx.engine())
     click.echo(f"exodb: search index rebuilt ({documents} documents); kept reports renewed")

@@ -33,10 +33,10 @@ def import_command(ctx: Context, path: str, max_file_size: int) -> None:
     """
     from pathlib import Path
 
-    from exodb.curation.loader import import_path
+    from exodb.workflows.load import import_path
 
     ctx.session()  # builds the default database on first use, checks the schema otherwise
-    from exodb.curation.loader import records_in
+    from exodb.curation.load import records_in
     from exodb.curation.seedspec import SEED_FILES
     from exodb.io.progress import Progress
 
@@ -70,7 +70,8 @@ def validate_command(ctx: Context, path: str, as_seed: bool, max_file_size: int)
     """
     from pathlib import Path
 
-    from exodb.curation.loader import SeedError, check_folder, check_import
+    from exodb.curation.load import check_folder, check_import
+    from exodb.errors import SeedError
 
     if as_seed:
         problems = check_folder(Path(path))

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from exodb.curation import seedspec as spec
-from exodb.curation.loader import Problem, SeedError, parse_text
+from exodb.curation.seedread import parse_text
+from exodb.errors import Problem, SeedError
 from exodb.io.escape import csv_text
 from exodb.io.escape import spreadsheet_safe as mark_formula
 from exodb.io.safefile import write_text

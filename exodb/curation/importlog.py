@@ -18,7 +18,7 @@ from sqlalchemy import Connection, func, insert, select
 
 from exodb.curation import seedspec as spec
 from exodb.errors import Problem
-from exodb.schema.models import ImportLog
+from exodb.schema.tables import import_log
 
 # The ending of the problem the validator reports for a row whose key is already present.
 ALREADY_PRESENT = "is already in the database"
@@ -49,12 +49,12 @@ def files_digest(paths: dict[str, str]) -> str:
 
 def count(connection: Connection) -> int:
     """How many imports the database has recorded."""
-    return connection.execute(select(func.count()).select_from(ImportLog)).scalar_one()
+    return connection.execute(select(func.count()).select_from(import_log)).scalar_one()
 
 
 def earlier_import(connection: Connection, digest: str) -> EarlierImport | None:
     """The latest logged import whose files had this digest."""
-    table = ImportLog.__table__
+    table = import_log
     row = connection.execute(
         select(table.c.id, table.c.imported_at, table.c.rows)
         .where(table.c.digest == digest)
@@ -76,7 +76,7 @@ def is_repeat(problems: list[Problem], rows: int) -> bool:
 def record(connection: Connection, source: Path, files: list[str], rows: int, digest: str) -> None:
     """Log an import, in the import's own transaction."""
     connection.execute(
-        insert(ImportLog.__table__).values(
+        insert(import_log).values(
             imported_at=datetime.now(UTC),
             source=str(Path(source).resolve()),
             files=";".join(files),

@@ -15,11 +15,11 @@ from sqlalchemy import Connection, Engine, select
 
 from exodb.curation import seedspec as spec
 from exodb.curation.canonical import canonical_rows
-from exodb.schema.models import Base
+from exodb.schema.tables import metadata
 
 
 def _tables() -> dict[str, Any]:
-    return Base.metadata.tables
+    return metadata.tables
 
 
 def _key_maps(connection: Connection) -> dict[str, dict[int, Any]]:

@@ -24,7 +24,7 @@ from typing import Any
 
 from exodb.curation import seedspec as spec
 from exodb.errors import Problem
-from exodb.schema.models import Base
+from exodb.schema.tables import metadata
 
 # ASCII digits only: int(), float() and \d also take "4_5" and digits of other scripts ("٤٥").
 _INT = re.compile(r"^[+-]?[0-9]+\Z")
@@ -470,7 +470,7 @@ def _converter(
 def _length_limit(seed: spec.SeedFile, col: spec.Column) -> int | None:
     if col.kind not in (spec.TEXT, spec.ENUM):
         return None
-    column = Base.metadata.tables[seed.table].c[col.db or col.name]
+    column = metadata.tables[seed.table].c[col.db or col.name]
     return getattr(column.type, "length", None)
 
 

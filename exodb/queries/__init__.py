@@ -772,7 +772,7 @@ def pathways_matching(session: Session, text: str) -> Select:
     ``NF-κB`` finds every axis with NF-κB (or a member such as NF-κB p65); ``PI3K/Akt`` finds
     PI3K/Akt/mTOR and PTEN/PI3K/Akt/mTOR, but not Akt/PI3K.
     """
-    from exodb.curation.loader import split_pathway
+    from exodb.names.pathways import split_pathway
 
     check_arguments(text=text)
     nodes = [n for n in split_pathway(text) if n]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, inspect
 
 from exodb.schema.migrations import FTS_TABLE
-from exodb.schema.models import Base
+from exodb.schema.tables import metadata
 
 VIEW_COMMENTS = {
     "study_cargo_pathway": "One row per study x cargo x pathway, with readable names and the "
@@ -40,7 +40,7 @@ class ColumnDoc:
 def describe(engine: Engine, table: str | None = None) -> list[ColumnDoc]:
     """One row per column of every table and view (or of ``table`` only)."""
     docs: list[ColumnDoc] = []
-    for t in sorted(Base.metadata.tables.values(), key=lambda t: t.name):
+    for t in sorted(metadata.tables.values(), key=lambda t: t.name):
         if table and t.name != table:
             continue
         unique = {
@@ -98,7 +98,7 @@ def describe(engine: Engine, table: str | None = None) -> list[ColumnDoc]:
 def mermaid(engine: Engine) -> str:
     """An entity-relationship diagram in Mermaid syntax (renders on GitHub)."""
     lines = ["erDiagram"]
-    for t in sorted(Base.metadata.tables.values(), key=lambda t: t.name):
+    for t in sorted(metadata.tables.values(), key=lambda t: t.name):
         lines.append(f"    {t.name} {{")
         for c in t.columns:
             type_name = re.sub(r"\W.*", "", str(c.type.compile(dialect=engine.dialect))) or "TEXT"
@@ -107,7 +107,7 @@ def mermaid(engine: Engine) -> str:
             )
             lines.append(f"        {type_name} {c.name}{' ' + marks if marks else ''}")
         lines.append("    }")
-    for t in sorted(Base.metadata.tables.values(), key=lambda t: t.name):
+    for t in sorted(metadata.tables.values(), key=lambda t: t.name):
         for c in t.columns:
             for fk in c.foreign_keys:
                 parent = fk.column.table.name

@@ -102,7 +102,13 @@ def _refuse_losing_imports(connection: Connection, target: str) -> None:
         )
 
 
-def _run(engine: Engine, action, revision: str, downgrading: bool = False) -> None:
+def _run(
+    engine: Engine,
+    action,
+    revision: str,
+    downgrading: bool = False,
+    after: Callable[[Connection], None] | None = None,
+) -> None:
     """Migrate so that no interruption leaves half a schema.
 
     SQLite: the whole migration is one ``BEGIN IMMEDIATE`` transaction (DDL is transactional
@@ -155,8 +161,8 @@ def _run(engine: Engine, action, revision: str, downgrading: bool = False) -> No
                 problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if problems:
                     raise SchemaError(f"migration left dangling foreign keys: {problems[:5]}")
-            if not downgrading:
-                _fill_search_index(connection)
+            if after is not None:
+                after(connection)
             connection.commit()
         except BaseException:
             connection.rollback()
@@ -176,11 +182,11 @@ def _clear_unversioned_remnants(connection: Connection) -> None:
     """
     from sqlalchemy import inspect
 
-    from exodb.schema.models import Base
+    from exodb.schema.tables import metadata
 
     inspector = inspect(connection)
     present = set(inspector.get_table_names())
-    ours = [table for table in Base.metadata.sorted_tables if table.name in present]
+    ours = [table for table in metadata.sorted_tables if table.name in present]
     if not ours:
         return
     # data_version's one row is written by its migration, not by a load.
@@ -228,25 +234,15 @@ def _take_migration_lock(connection: Connection, where: str) -> None:
         connection.commit()
 
 
-def _fill_search_index(connection: Connection) -> None:
-    """An upgrade that finds data but an empty search index fills it (and renews the data
-    generation that kept reports are tied to), in the upgrade's own transaction on SQLite.
+def upgrade(
+    engine: Engine, revision: str = "head", *, after: Callable[[Connection], None] | None = None
+) -> None:
+    """Migrate the database up to ``revision`` (default: the newest), whole or not at all.
 
-    That is the state after an upgrade from before the index existed, including one that was
-    interrupted after the index's own revision; an index the data left empty costs one count.
+    ``after`` runs in the migration's own (last) transaction, once the schema is in place: how
+    :func:`exodb.workflows.database.upgrade` fills what the new schema derives from the data.
     """
-    if not table_count(connection, "reference") or table_count(connection, "search_document"):
-        return
-    from exodb.console.search import rebuild_index
-    from exodb.curation.loader import advance_generation, data_generation
-
-    rebuild_index(connection)
-    advance_generation(connection, data_generation(connection))
-
-
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Migrate the database up to ``revision`` (default: the newest), whole or not at all."""
-    _run(engine, command.upgrade, revision)
+    _run(engine, command.upgrade, revision, after=after)
 
 
 def downgrade(engine: Engine, revision: str) -> None:

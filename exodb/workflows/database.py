@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Connection, Engine, inspect
 
 from exodb.errors import NotWritable, SchemaError
 from exodb.storage import integrity
@@ -35,6 +35,32 @@ class InitReport:
     rows: int
 
 
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate the database up to ``revision``, whole or not at all; an upgrade that finds data
+    but no search index builds the index in the same transaction (see below)."""
+    from exodb.schema import migrations
+
+    migrations.upgrade(engine, revision, after=_fill_search_index)
+
+
+def _fill_search_index(connection: Connection) -> None:
+    """An upgrade that finds data but an empty search index fills it (and renews the data
+    generation that kept reports are tied to), in the upgrade's own transaction on SQLite.
+
+    That is the state after an upgrade from before the index existed, including one that was
+    interrupted after the index's own revision; an index the data left empty costs one count.
+    """
+    from exodb.schema.migrations import table_count
+
+    if not table_count(connection, "reference") or table_count(connection, "search_document"):
+        return
+    from exodb.console.search import rebuild_index
+    from exodb.schema.generation import advance_generation, data_generation
+
+    rebuild_index(connection)
+    advance_generation(connection, data_generation(connection))
+
+
 def is_seeded(engine: Engine) -> bool:
     """True when the database already holds curated rows."""
     from exodb.schema import migrations
@@ -53,15 +79,15 @@ def init_database(
     Safe to run again: an up-to-date, seeded database is left as it is. ``seed=False`` creates
     the schema only.
     """
-    from exodb.curation import loader
     from exodb.io.resources import seeds_dir
     from exodb.schema import migrations
+    from exodb.workflows import load
 
-    migrations.upgrade(engine)
+    upgrade(engine)
     rows = 0
     seeded = False
     if seed and (reseed or not is_seeded(engine)):
-        counts = loader.load_folder(engine, seeds or seeds_dir())
+        counts = load.load_folder(engine, seeds or seeds_dir())
         rows = sum(counts.values())
         seeded = True
     return InitReport(
@@ -176,15 +202,14 @@ def seed_url(url: str | None, folder: Path, *, replace_imports: bool = False) ->
     """``exodb seed``: replace the database's content with the seed files in ``folder``.
 
     A new SQLite file is built whole; an existing database is upgraded first, then loaded in
-    one transaction (see :func:`exodb.curation.loader.load_folder`).
+    one transaction (see :func:`exodb.workflows.load.load_folder`).
     """
-    from exodb.curation import loader
-    from exodb.schema import migrations
+    from exodb.workflows import load
 
     def fill(engine: Engine) -> dict[str, int]:
         refuse_foreign(engine)
-        migrations.upgrade(engine)
-        return loader.load_folder(engine, folder, replace_imports=replace_imports)
+        upgrade(engine)
+        return load.load_folder(engine, folder, replace_imports=replace_imports)
 
     return _on_database(url, fill)
 
@@ -223,12 +248,12 @@ def foreign_tables(engine: Engine) -> list[str]:
     """The tables of a database with no exodb schema yet that are not exodb's own; [] for an
     exodb database (tables an analyst added to one are theirs to keep, and no reason to stop)."""
     from exodb.schema import migrations
-    from exodb.schema.models import Base
+    from exodb.schema.tables import metadata
 
     present = inspect(engine).get_table_names()
     if "alembic_version" in present:
         return []
-    ours = set(Base.metadata.tables) | {"alembic_version", migrations.FTS_TABLE}
+    ours = set(metadata.tables) | {"alembic_version", migrations.FTS_TABLE}
     return sorted(
         name
         for name in present
