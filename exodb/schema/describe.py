@@ -1,6 +1,6 @@
 """The schema described by exodb itself: tables, views, columns, keys and comments.
 
-Tables come from the models (which carry the comments, whatever the backend keeps); views come
+Tables come from the Core tables (which carry the comments, whatever the backend keeps); views come
 from the database, since migrations create them.
 """
 

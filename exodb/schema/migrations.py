@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Engine, text
 from exodb.errors import SchemaError
 from exodb.io.resources import migrations_dir
 
-# Objects the models do not describe on purpose: SQLite's FTS5 index and its shadow tables, and
+# Objects the tables do not describe on purpose: SQLite's FTS5 index and its shadow tables, and
 # (on other backends) the PostgreSQL-only full-text index. Autogenerate must not touch them.
 FTS_TABLE = "search_fts"
 PG_ONLY_INDEXES = {"ix_search_document_text_fts"}
