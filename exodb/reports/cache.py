@@ -25,16 +25,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exodb.schema.models import DataVersion, ReportCache
+from exodb.reports.report import Count, Report
+from exodb.schema import tables as t
 from exodb.version import __version__
 
 # How long a cache write may wait for another writer before giving up (it is only a cache).
 WRITE_WAIT_MS = 100
 
 
-def encode(report: Any) -> str:
+def encode(report: Report) -> str:
     """A report as JSON that :func:`decode` turns back into an equal report."""
-    from exodb.reports import Count
 
     def default(value: Any) -> Any:
         if isinstance(value, Count):
@@ -45,9 +45,7 @@ def encode(report: Any) -> str:
     return json.dumps(fields, default=default, ensure_ascii=False)
 
 
-def decode(payload: str) -> Any:
-    from exodb.reports import Count, Report
-
+def decode(payload: str) -> Report:
     def hook(value: dict[str, Any]) -> Any:
         if len(value) == 1 and "$count" in value:
             count, refs = value["$count"]
@@ -63,7 +61,7 @@ def digest(report: str, options: str) -> str:
 
 
 def _current_generation(session: Session) -> int | None:
-    return session.scalar(select(DataVersion.generation))
+    return session.scalar(select(t.data_version.c.generation))
 
 
 def _keep(session: Session, row: dict[str, Any]) -> None:
@@ -75,7 +73,7 @@ def _keep(session: Session, row: dict[str, Any]) -> None:
 
     engine = session.get_bind()
     sqlite = engine.dialect.name == "sqlite"
-    table = ReportCache.__table__
+    table = t.report_cache
     with engine.connect() as connection:
         if sqlite:
             connection.exec_driver_sql(f"PRAGMA busy_timeout={WRITE_WAIT_MS}")
@@ -124,9 +122,10 @@ def kept(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
             generation = _current_generation(session)
             if generation is None:  # a database emptied by hand: nothing to key a copy on
                 return function(session, **options)
+            kept_copy = t.report_cache.c
             payload = session.scalar(
-                select(ReportCache.payload).where(
-                    ReportCache.digest == key, ReportCache.generation == generation
+                select(kept_copy.payload).where(
+                    kept_copy.digest == key, kept_copy.generation == generation
                 )
             )
             if payload is not None:
@@ -167,12 +166,11 @@ def prepare(engine: Any) -> bool:
     whether the reports were prepared."""
     from sqlalchemy import func
 
-    from exodb import reports
-    from exodb.schema.models import Study
+    import exodb.reports as reports  # looked up there, as the command line looks them up
     from exodb.storage.connection import session_factory
 
     with session_factory(engine)() as session:
-        if session.scalar(select(func.count(Study.id))) < PREPARE_FROM_STUDIES:
+        if session.scalar(select(func.count(t.study.c.id))) < PREPARE_FROM_STUDIES:
             return False
         for name in PREPARED:
             getattr(reports, name)(session)
