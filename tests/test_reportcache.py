@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from exodb import reports
 from exodb.cli import main
-from exodb.reports import cache as reportcache
+from exodb.reports import prepared as prepared_reports
 from exodb.reports.cache import decode, encode
 from exodb.storage.connection import make_engine, session_factory
 
@@ -120,7 +120,7 @@ def test_an_import_makes_kept_reports_stale(fresh_url, runner, tmp_path):
 @pytest.mark.parametrize("load", ["import", "seed", "reindex"])
 def test_a_load_prepares_the_default_reports(fresh_url, runner, tmp_path, load, monkeypatch):
     # The seeded database is small: let it count as large enough to prepare for.
-    monkeypatch.setattr(reportcache, "PREPARE_FROM_STUDIES", 1)
+    monkeypatch.setattr(prepared_reports, "PREPARE_FROM_STUDIES", 1)
     with _session(fresh_url) as session:
         reports.evidence_matrix(session)
     _tamper(fresh_url, "stale")
@@ -144,11 +144,11 @@ def test_only_a_large_database_is_prepared_for(fresh_url, monkeypatch):
     engine = make_engine(fresh_url)
     with _session(fresh_url) as session:
         studies = session.scalar(text("SELECT count(*) FROM study"))
-    monkeypatch.setattr(reportcache, "PREPARE_FROM_STUDIES", studies + 1)
-    assert reportcache.prepare(engine) is False
+    monkeypatch.setattr(prepared_reports, "PREPARE_FROM_STUDIES", studies + 1)
+    assert prepared_reports.prepare(engine) is False
     assert _kept(fresh_url) == []
-    monkeypatch.setattr(reportcache, "PREPARE_FROM_STUDIES", studies)
-    assert reportcache.prepare(engine) is True
+    monkeypatch.setattr(prepared_reports, "PREPARE_FROM_STUDIES", studies)
+    assert prepared_reports.prepare(engine) is True
     assert _kept(fresh_url) == prepared(1)
     engine.dispose()
 

@@ -84,7 +84,7 @@ for package in (reports, exports):
 
 from exodb.exports.bibliography import REFERENCE_FORMATS
 from exodb.exports.network import NETWORK_FORMATS
-from exodb.reports import cache, figures
+from exodb.reports import cache, figures, prepared as preparing
 from sqlalchemy import select
 
 built = []
@@ -131,8 +131,8 @@ with session_factory(engine)() as session:
     session.rollback()
 
 # The kept copies, as a load prepares them (whatever the corpus size) and then serves them.
-cache.PREPARE_FROM_STUDIES = 0
-prepared = cache.prepare(engine)
+preparing.PREPARE_FROM_STUDIES = 0
+prepared = preparing.prepare(engine)
 with session_factory(engine)() as session:
     table = exodb.schema.tables.report_cache
     kept = sorted(map(list, session.execute(select(table.c.report, table.c.options))))

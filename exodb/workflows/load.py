@@ -38,7 +38,7 @@ def _prepare_reports(engine: Engine) -> None:
     Optional work: Ctrl-C here skips it (the reports are computed on their first request)
     rather than reporting a committed load as aborted.
     """
-    from exodb.reports.cache import prepare
+    from exodb.reports.prepared import prepare
 
     try:
         prepare(engine)
@@ -52,7 +52,7 @@ def load_folder(engine: Engine, folder: Path, *, replace_imports: bool = False) 
     Returns the number of rows written per table. Raises :class:`SeedError` (and writes
     nothing) when any file has a problem, and :class:`ImportsPresent` when the database holds
     imported records, unless ``replace_imports``. Afterwards, a large database gets its default
-    cross-tab reports kept (:func:`exodb.reports.cache.prepare`).
+    cross-tab reports kept (:func:`exodb.reports.prepared.prepare`).
     """
     seeds = load.checked_seed_set(folder)
     with write_transaction(engine) as connection:
@@ -77,7 +77,7 @@ def import_path(
     New vocabulary (a molecule, a source) may come in the same import as the rows that use it.
     Everything is checked first, against the files and the database; any problem raises
     :class:`SeedError` and nothing is written. The write is one transaction; after it, a large
-    database gets its default cross-tab reports kept (:func:`exodb.reports.cache.prepare`).
+    database gets its default cross-tab reports kept (:func:`exodb.reports.prepared.prepare`).
     """
     seeds = load.checked_import(path, max_bytes)
     if not sum(len(r) for r in seeds.files.values()):
