@@ -24,6 +24,9 @@ def run() -> None:
             silence(sys.stdout)
             sys.exit(report(exc))
         return
+    from exodb.cli import startup
+
+    startup.begin()
     from exodb.cli.app import main
 
     main()

@@ -332,3 +332,24 @@ def test_every_command_is_loaded_from_the_module_that_defines_it():
                 defined.pop(value.name, None)
     assert defined == COMMANDS
     assert main.list_commands(None) == sorted(COMMANDS)
+
+
+def test_the_collector_is_held_back_only_until_the_database_is_open(seeded_url):
+    """Start-up collects rarely; once a command has its database, the collector runs with
+    Python's own thresholds again, and start-up's objects are frozen."""
+    script = (
+        "import gc, sys\n"
+        "usual = gc.get_threshold()\n"
+        "from exodb.cli import startup\n"
+        "from exodb.cli.common import Context\n"
+        "startup.begin()\n"
+        "held = gc.get_threshold()\n"
+        "context = Context(sys.argv[1])\n"
+        "context.session()\n"
+        "print(held[0] > usual[0], gc.get_threshold() == usual, gc.get_freeze_count() > 0)\n"
+        "context.close()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, seeded_url], capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.split() == ["True", "True", "True"], result.stderr

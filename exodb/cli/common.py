@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from exodb.cli import startup
 from exodb.names import vocabulary as v
 from exodb.storage.interrupt import exits_on_interrupt
 
@@ -35,6 +36,7 @@ class Context:
                 click.echo(message, err=True)
 
             self._session = session_factory(open_database(self.url, notify=notify))()
+            startup.finish()
         return self._session
 
     def close(self) -> None:
