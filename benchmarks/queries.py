@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exodb import queries, reports
-from exodb.schema.models import Molecule, Pathway, PathwayNode
+from exodb.schema import tables as t
 
 ORDER = "ORDER BY r.number NULLS LAST, s.key"
 KEYS = "SELECT s.key, r.number FROM study s LEFT JOIN reference r ON r.id = s.reference_id"
@@ -18,17 +18,13 @@ KEYS = "SELECT s.key, r.number FROM study s LEFT JOIN reference r ON r.id = s.re
 
 def _first_chain(session: Session) -> tuple[str, str]:
     """The first two nodes of the most used pathway: a chain that certainly occurs."""
-    pathway = session.scalar(select(Pathway).order_by(Pathway.id).limit(1))
-    nodes = (
-        session.execute(
-            select(Molecule.key)
-            .join(PathwayNode, PathwayNode.molecule_id == Molecule.id)
-            .where(PathwayNode.pathway_id == pathway.id)
-            .order_by(PathwayNode.position)
-        )
-        .scalars()
-        .all()
-    )
+    pathway = session.scalar(select(t.pathway.c.id).order_by(t.pathway.c.id).limit(1))
+    nodes = session.scalars(
+        select(t.molecule.c.key)
+        .join(t.pathway_node, t.pathway_node.c.molecule_id == t.molecule.c.id)
+        .where(t.pathway_node.c.pathway_id == pathway)
+        .order_by(t.pathway_node.c.position)
+    ).all()
     return nodes[0], nodes[1]
 
 

@@ -289,7 +289,7 @@ def test_every_question_gives_the_same_answer_when_subtrees_stay_in_the_database
     session, monkeypatch
 ):
     # A subtree longer than MAX_LISTED_IDS is filtered on as a subquery, not a list of ids.
-    monkeypatch.setattr(queries, "MAX_LISTED_IDS", 0)
+    monkeypatch.setattr(queries.resolve, "MAX_LISTED_IDS", 0)
     assert not isinstance(queries.molecule_set(session, "MAPK"), list)
     assert not isinstance(queries.cell_source_subtree(session, "MSC"), list)
     for _question, filters, expected in QUESTIONS:
