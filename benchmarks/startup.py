@@ -30,7 +30,8 @@ FLOOR_IMPORTS = "import sqlalchemy.orm, click, tabulate"
 # them, written by hand for sqlite-utils.
 SQLITE_UTILS_SQL = (
     "SELECT DISTINCT s.key FROM study s JOIN study_molecule sm ON sm.study_id = s.id "
-    "JOIN molecule m ON m.id = sm.molecule_id WHERE m.mirna_family = 'miR-21' ORDER BY s.key"
+    "JOIN molecule m ON m.id = sm.molecule_id WHERE m.mirna_stem = 'mir' AND m.mirna_family = '21' "
+    "AND sm.role IN ('cargo', 'loaded') ORDER BY s.key"
 )
 
 
