@@ -98,7 +98,8 @@ def test_imports_inside_functions_are_in_the_graph():
     """The loads import the kept reports inside a function; the graph must see that edge,
     or the contracts would say nothing about lazy imports."""
     graph = _graph()
-    assert "exodb.reports.prepared" in graph.find_modules_directly_imported_by("exodb.workflows.load")
+    imported = graph.find_modules_directly_imported_by("exodb.workflows.load")
+    assert "exodb.reports.prepared" in imported
 
 
 def test_every_subpackage_is_in_a_layer():
