@@ -125,3 +125,38 @@ def test_no_module_is_longer_than_one_sitting():
         if (lines := len(path.read_text().splitlines())) > MAX_MODULE_LINES
     }
     assert long == {}
+
+
+def test_the_old_models_path_still_works_and_says_where_they_went():
+    script = (
+        "import warnings\n"
+        "with warnings.catch_warnings(record=True) as caught:\n"
+        "    warnings.simplefilter('always')\n"
+        "    from exodb.models import Study, Base\n"
+        "from exodb.schema import models, tables\n"
+        "print(Study is models.Study, Base.metadata is tables.metadata)\n"
+        "print([str(w.message) for w in caught if w.category is DeprecationWarning])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.splitlines() == [
+        "True True",
+        "['exodb.models is now exodb.schema.models; the old name goes in exodb 0.2']",
+    ], result.stderr
+
+
+def test_the_public_api_keeps_its_import_paths():
+    """What the README and users import: the connection, the query functions and their
+    dataclasses, the reports and the exports, each where it was before the layout changed."""
+    import exodb
+    from exodb import exports, queries, reports
+
+    assert callable(exodb.connect)
+    for name in ("cell_sources", "studies", "study_details", "delivery_systems", "trials"):
+        assert callable(getattr(queries, name)), name
+    for name in ("StudyRow", "CellSourceRow", "DeliverySystemRow", "TrialRow", "StudyDetail"):
+        assert isinstance(getattr(queries, name), type), name
+    for name in ("evidence_matrix", "convergence", "gaps", "summary", "Report"):
+        assert callable(getattr(reports, name)), name
+    assert callable(exports.export_references) and callable(exports.export_network)
