@@ -278,3 +278,24 @@ def test_the_ascii_shortcut_normalizes_as_unicode_normalization_does():
     for spell in (vocabulary.transliterate, vocabulary.spell_out, vocabulary.fold):
         assert "fi" + spell(every_ascii) == spell("ﬁ" + every_ascii)
     assert vocabulary.normalize_text("a\tb\x1fc\rd") == "a b c d"
+
+
+def test_search_words_are_the_same_whatever_the_batch_size(fresh_url, monkeypatch):
+    """The words are filled a batch of documents at a time, so that a large load's memory stays
+    flat; batches of seven documents must give every document the words one batch gives."""
+    from exodb.console import search as search_module
+    from exodb.storage.connection import write_transaction
+
+    engine = make_engine(fresh_url)
+    everything = text("SELECT id, terms FROM search_document ORDER BY id")
+    with engine.connect() as connection:
+        whole = connection.execute(everything).all()
+    monkeypatch.setattr(search_module, "TERMS_BATCH", 7)
+    with write_transaction(engine) as connection:
+        connection.execute(text("UPDATE search_document SET terms = ''"))
+        search_module.fill_terms(connection)
+    with engine.connect() as connection:
+        batched = connection.execute(everything).all()
+    engine.dispose()
+    assert len(whole) > 7 * 50 and all(terms for _, terms in whole)
+    assert batched == whole

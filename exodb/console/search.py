@@ -123,14 +123,21 @@ def rebuild_index(connection: Connection) -> int:
     return connection.execute(text("SELECT count(*) FROM search_document")).scalar_one()
 
 
+# Documents given their search words at a time: 100k studies make some 400k documents, whose
+# texts and words, held all at once, took a load past 500 MB.
+TERMS_BATCH = 5_000
+
+
 def fill_terms(connection: Connection) -> None:
-    """Write each document's search words (``terms``) from its text."""
-    rows = connection.execute(text("SELECT id, text FROM search_document ORDER BY id")).all()
-    if rows:
+    """Write each document's search words (``terms``) from its text, a batch at a time."""
+    batch = text("SELECT id, text FROM search_document WHERE id > :after ORDER BY id LIMIT :n")
+    update = text("UPDATE search_document SET terms = :terms WHERE id = :id")
+    after = 0  # ids start at 1
+    while rows := connection.execute(batch, {"after": after, "n": TERMS_BATCH}).all():
         connection.execute(
-            text("UPDATE search_document SET terms = :terms WHERE id = :id"),
-            [{"id": row_id, "terms": terms_text(body)} for row_id, body in rows],
+            update, [{"id": row_id, "terms": terms_text(body)} for row_id, body in rows]
         )
+        after = rows[-1][0]
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,7 @@ def load_folder(engine: Engine, folder: Path, *, replace_imports: bool = False) 
         counts = load.replace_content(
             connection, seeds, str(folder), replace_imports=replace_imports
         )
+        del seeds  # written: its memory goes back before the search index is built
         _derive(connection, counts, generation)
     _prepare_reports(engine)
     return counts
@@ -87,6 +88,7 @@ def import_path(
     # The lock comes first: what is already present, and every id written, is read inside it.
     with write_transaction(engine) as connection:
         counts = load.add_records(connection, seeds, path, digest, progress)
+        del seeds  # written: its memory goes back before the search index is built
         _derive(connection, counts, data_generation(connection))
     _prepare_reports(engine)
     return counts
