@@ -353,3 +353,9 @@ def test_the_collector_is_held_back_only_until_the_database_is_open(seeded_url):
         [sys.executable, "-c", script, seeded_url], capture_output=True, text=True, timeout=60
     )
     assert result.stdout.split() == ["True", "True", "True"], result.stderr
+
+
+def test_a_mistyped_command_is_answered_with_the_close_ones(runner):
+    result = runner.invoke(main, ["repor"])
+    assert result.exit_code == 2
+    assert "No such command 'repor'. (Did you mean one of: 'export', 'report'?)" in result.output

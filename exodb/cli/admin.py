@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from exodb.cli import startup
 from exodb.cli.common import (
     FORMATS,
     Context,
@@ -27,6 +28,7 @@ from exodb.cli.common import (
 @_user_errors
 def init(ctx: Context, reseed: bool, no_seed: bool, into_existing: bool) -> None:
     """Create or upgrade the database schema and load the bundled seeds into an empty database."""
+    startup.finish()  # a load follows: collect as usual
     from exodb.workflows.database import init_url
 
     report = init_url(ctx.url, reseed=reseed, seed=not no_seed, into_existing=into_existing)
@@ -57,6 +59,7 @@ def seed(ctx: Context, folder: str | None, replace_imports: bool) -> None:
     Every file is checked first; on any problem nothing is written. A database that holds
     imported records is left alone unless --replace-imports is given.
     """
+    startup.finish()  # a load follows: collect as usual
     from pathlib import Path
 
     from exodb.io.resources import seeds_dir

@@ -55,6 +55,16 @@ class MainGroup(click.Group):
         except OutputError as exc:
             sys.exit(report(exc))
 
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.NoSuchCommand:
+            # click suggests close names from the commands it holds; this group holds none
+            # until they are asked for, so it suggests from the table.
+            raise click.exceptions.NoSuchCommand(
+                str(args[0]), possibilities=list(COMMANDS), ctx=ctx
+            ) from None
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from exodb.cli import startup
 from exodb.cli.common import (
     Context,
     _user_errors,
@@ -68,6 +69,7 @@ def validate_command(ctx: Context, path: str, as_seed: bool, max_file_size: int)
 
     Nothing is written. The exit status is 0 when the files are clean, 1 otherwise.
     """
+    startup.finish()  # every file is read and checked: collect as usual
     from pathlib import Path
 
     from exodb.curation.load import check_folder, check_import

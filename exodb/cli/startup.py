@@ -3,9 +3,12 @@
 Importing SQLAlchemy, click and exodb's own modules allocates hundreds of thousands of objects
 and frees almost none, yet the collector looks for cycles among them every 700 allocations: a
 query command spent tens of milliseconds there before it had read a row. So the executable
-collects rarely until the command has its database open (:meth:`exodb.cli.common.Context.session`).
-Then the objects of start-up are frozen, never to be examined again, and the collector runs as
-usual, so that a long import or export keeps its memory in check.
+collects rarely until the command has its database open (:meth:`exodb.cli.common.Context.session`),
+or, for ``init``, ``seed`` and ``validate``, which load or read files without a session first,
+until the command starts. Then the objects of start-up are frozen, never to be examined again
+(the few cycles start-up leaves stay, rather than pay a full collection), and the collector runs
+as usual, so that a long import or export keeps its memory in check. Building the default
+database on first use happens before that, with the collector rare but not off.
 """
 
 from __future__ import annotations
