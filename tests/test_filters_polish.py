@@ -157,6 +157,15 @@ def test_every_seed_file_names_its_rows_in_the_singular():
         "study_materials": "study material",
         "study_modifications": "study modification",
         "outcomes": "outcome",
+        "outcome_scales": "outcome scale",
+        "separation_methods": "separation method",
+        "bias_domains": "bias domain",
+        "animal_models": "animal model",
+        "ev_preparations": "EV preparation",
+        "ev_markers": "EV marker",
+        "arms": "arm",
+        "outcome_measurements": "outcome measurement",
+        "risk_of_bias": "risk of bias",
         "curation_notes": "curation note",
     }
 

@@ -50,6 +50,8 @@ def test_upgraded_schema_matches_models(empty_url):
         "cell_source_comparison",
         "outcome_detail",
         "cell_source_ancestry",
+        "arm_measurement",
+        "study_risk_of_bias",
     }
 
 

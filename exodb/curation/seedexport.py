@@ -33,6 +33,13 @@ def _key_maps(connection: Connection) -> dict[str, dict[int, Any]]:
             continue  # keyed by another file's key; nothing points at it
         table = _tables()[seed.table]
         key_col = table.c[column.db or column.name]
+        if seed.scope:  # named within a study: id -> (study key, name)
+            study = _tables()["study"]
+            stmt = select(table.c.id, study.c.key, key_col).join(
+                study, study.c.id == table.c.study_id
+            )
+            maps[seed.name] = {row_id: (s, name) for row_id, s, name in connection.execute(stmt)}
+            continue
         maps[seed.name] = dict(connection.execute(select(table.c.id, key_col)).all())
     return maps
 
@@ -47,9 +54,10 @@ def _list_values(
         if column.name == "aliases":
             t = tables[f"{seed.table}_alias"]
             owner, value, order = t.c[f"{seed.table}_id"], t.c.alias, t.c.position
-        else:  # payloads
-            t = tables["delivery_system_payload"]
-            owner, value, order = t.c.delivery_system_id, t.c.payload, t.c.position
+        else:
+            name, owner_col, value_col = spec.TEXT_LIST_TABLES[(seed.name, column.name)]
+            t = tables[name]
+            owner, value, order = t.c[owner_col], t.c[value_col], t.c.position
         for owner_id, item in connection.execute(select(owner, value).order_by(owner, order)):
             result.setdefault(owner_id, []).append(item)
         return result
@@ -84,6 +92,8 @@ def database_rows(
             value = record[column.db or column.name]
             if column.kind == spec.REF and value is not None:
                 value = keys[column.target or ""][value]
+                if column.scope:  # (study, name): the row's own study column says the first
+                    value = value[1]
             row[column.name] = value
         yield row
 

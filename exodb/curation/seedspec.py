@@ -33,6 +33,9 @@ class Column:
     db: str | None = None  # database column, when it differs from the CSV name
     minimum: float | None = None  # INT / FLOAT: smallest sensible value
     maximum: float | None = None  # INT / FLOAT: largest sensible value
+    # REF to a file whose rows are named within a study (arms, preparations): the column of
+    # this row that names the study, so that "exo" means the arm exo of this row's study.
+    scope: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,9 @@ class SeedFile:
     columns: tuple[Column, ...]
     key_column: str | None = None  # column other files refer to (single-column keys)
     notes: tuple[str, ...] = field(default=())
+    # For rows named within a study: the key column naming the study. Other files then point
+    # at a row by (that study, key_column's value), and the keys held are such pairs.
+    scope: str | None = None
 
     @property
     def filename(self) -> str:
@@ -66,6 +72,11 @@ def choice(name: str, values: tuple[str, ...], required: bool = True) -> Column:
 
 def ref(name: str, target: str, required: bool = True, db: str | None = None) -> Column:
     return Column(name, REF, required=required, target=target, db=db or f"{name}_id")
+
+
+def in_study(name: str, target: str, db: str, required: bool = False) -> Column:
+    """A REF to a row of ``target`` that belongs to the same study as this row."""
+    return Column(name, REF, required=required, target=target, db=db, scope="study")
 
 
 SECTION = ref("section", "sections")
@@ -296,13 +307,15 @@ SEED_FILES: tuple[SeedFile, ...] = (
             req("key"),
             ref("ref", "references", required=False, db="reference_id"),
             opt("first_author"),
-            SECTION,
+            ref("section", "sections", required=False),
             choice("design", v.STUDY_DESIGNS),
             req("exosome_based", BOOL),
             ref("cell_source", "cell_sources", required=False),
             ref("route", "routes", required=False),
             choice("theme", v.STUDY_THEMES, required=False),
             req("summary"),
+            opt("doi"),
+            opt("pmid"),
         ),
         key_column="key",
     ),
@@ -384,6 +397,168 @@ SEED_FILES: tuple[SeedFile, ...] = (
             opt("note"),
         ),
     ),
+    # --- vocabularies of the extraction --------------------------------------------------
+    SeedFile(
+        "outcome_scales",
+        "outcome_scale",
+        ("key",),
+        (
+            req("key"),
+            req("name"),
+            opt("aliases", TEXT_LIST),
+            opt("minimum", FLOAT),
+            opt("maximum", FLOAT),
+            req("higher_is_better", BOOL),
+            opt("unit"),
+            opt("normal_value", FLOAT),
+            ref("species", "species", required=False),
+            opt("note"),
+        ),
+        key_column="key",
+    ),
+    SeedFile(
+        "separation_methods",
+        "separation_method",
+        ("key",),
+        (req("key"), req("name"), opt("aliases", TEXT_LIST), opt("note")),
+        key_column="key",
+    ),
+    SeedFile(
+        "bias_domains",
+        "bias_domain",
+        ("key",),
+        (
+            req("key"),
+            choice("tool", v.BIAS_TOOLS),
+            req("position", INT, minimum=1),
+            req("name"),
+            choice("bias_type", v.BIAS_TYPES, required=False),
+            req("question"),
+            opt("note"),
+        ),
+        key_column="key",
+    ),
+    # --- a primary study as a systematic reviewer extracts it -----------------------------
+    SeedFile(
+        "animal_models",
+        "animal_model",
+        ("study", "model"),
+        (
+            ref("study", "studies"),
+            req("model", db="label"),
+            ref("species", "species"),
+            opt("strain"),
+            choice("sex", v.ANIMAL_SEXES, required=False),
+            opt("age_weeks_min", FLOAT, minimum=0),
+            opt("age_weeks_max", FLOAT, minimum=0),
+            opt("weight_g_min", FLOAT, minimum=0),
+            opt("weight_g_max", FLOAT, minimum=0),
+            choice("injury_model", v.INJURY_MODELS, required=False),
+            opt("spinal_level"),
+            opt("injury_device"),
+            opt("force_kdyn", FLOAT, minimum=0),
+            opt("height_mm", FLOAT, minimum=0),
+            opt("clip_force_g", FLOAT, minimum=0),
+            opt("duration_s", FLOAT, minimum=0),
+            choice("severity", v.INJURY_SEVERITIES, required=False),
+            opt("note"),
+        ),
+        key_column="model",
+        scope="study",
+    ),
+    SeedFile(
+        "ev_preparations",
+        "ev_preparation",
+        ("study", "preparation"),
+        (
+            ref("study", "studies"),
+            req("preparation", db="label"),
+            ref("cell_source", "cell_sources", required=False),
+            opt("source_amount"),
+            Column("separation", REF_LIST, target="separation_methods"),
+            opt("separation_detail"),
+            opt("protein_method"),
+            opt("particle_method"),
+            opt("lipid_method"),
+            opt("particles_per_ug", FLOAT),
+            opt("imaging_method"),
+            opt("single_particle_method"),
+            opt("size_nm", FLOAT),
+            opt("not_applicable", TEXT_LIST),
+            opt("note"),
+        ),
+        key_column="preparation",
+        scope="study",
+    ),
+    SeedFile(
+        "ev_markers",
+        "ev_marker",
+        ("study", "preparation", "molecule"),
+        (
+            ref("study", "studies"),
+            in_study("preparation", "ev_preparations", "ev_preparation_id", required=True),
+            ref("molecule", "molecules"),
+            choice("category", v.MARKER_CATEGORIES),
+            req("detected", BOOL),
+            opt("note"),
+        ),
+    ),
+    SeedFile(
+        "arms",
+        "arm",
+        ("study", "arm"),
+        (
+            ref("study", "studies"),
+            req("arm", db="label"),
+            choice("role", v.ARM_ROLES),
+            choice("control_kind", v.CONTROL_KINDS, required=False),
+            in_study("preparation", "ev_preparations", "ev_preparation_id"),
+            in_study("model", "animal_models", "animal_model_id"),
+            opt("dose_amount", FLOAT),
+            choice("dose_unit", v.DOSE_UNITS, required=False),
+            opt("first_dose_hours", FLOAT),
+            opt("doses", INT, minimum=1),
+            opt("interval_hours", FLOAT, minimum=0),
+            ref("route", "routes", required=False),
+            in_study("control_arm", "arms", "control_arm_id"),
+            opt("n_allocated", INT, minimum=1),
+            opt("note"),
+        ),
+        key_column="arm",
+        scope="study",
+    ),
+    SeedFile(
+        "outcome_measurements",
+        "outcome_measurement",
+        ("study", "arm", "scale", "timepoint_days"),
+        (
+            ref("study", "studies"),
+            in_study("arm", "arms", "arm_id", required=True),
+            ref("scale", "outcome_scales", db="outcome_scale_id"),
+            req("timepoint_days", FLOAT, minimum=0),
+            req("n", INT, minimum=1),
+            req("central", FLOAT),
+            choice("central_kind", v.CENTRAL_KINDS),
+            choice("dispersion_kind", v.DISPERSION_KINDS, required=False),
+            opt("dispersion", FLOAT, minimum=0),
+            opt("lower", FLOAT),
+            opt("upper", FLOAT),
+            opt("unit"),
+            opt("source_location"),
+            opt("note"),
+        ),
+    ),
+    SeedFile(
+        "risk_of_bias",
+        "risk_of_bias",
+        ("study", "domain"),
+        (
+            ref("study", "studies"),
+            ref("domain", "bias_domains", db="bias_domain_id"),
+            choice("judgement", v.ALL_BIAS_JUDGEMENTS),
+            opt("support"),
+        ),
+    ),
     SeedFile(
         "curation_notes",
         "curation_note",
@@ -429,6 +604,22 @@ REF_LIST_TABLES: dict[tuple[str, str], tuple[str, str, str]] = {
         "reference_id",
     ),
     ("epidemiology", "refs"): ("epidemiology_reference", "epidemiology_id", "reference_id"),
+    ("ev_preparations", "separation"): (
+        "ev_preparation_separation",
+        "ev_preparation_id",
+        "separation_method_id",
+    ),
+}
+
+# Child tables filled from TEXT_LIST columns other than aliases: (file, column) -> (table,
+# owner column, value column); each keeps the curator's order in ``position``.
+TEXT_LIST_TABLES: dict[tuple[str, str], tuple[str, str, str]] = {
+    ("delivery_systems", "payloads"): ("delivery_system_payload", "delivery_system_id", "payload"),
+    ("ev_preparations", "not_applicable"): (
+        "ev_preparation_exemption",
+        "ev_preparation_id",
+        "item",
+    ),
 }
 
 # Files whose names (key, name, abbreviation, aliases) are folded into a *_name look-up table.
@@ -436,6 +627,8 @@ NAMED_FILES: dict[str, tuple[str, ...]] = {
     "cell_sources": ("key", "name", "abbreviation"),
     "molecules": ("key", "full_name"),
     "materials": ("key", "name"),
+    "outcome_scales": ("key", "name"),
+    "separation_methods": ("key", "name"),
 }
 
 # Tables whose rows have no surrogate id (composite primary keys).

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, select
 
 from exodb.curation import importlog
 from exodb.curation import seedspec as spec
+from exodb.curation.extraction import check_extraction
 from exodb.curation.seedread import _INT, Row, SeedSet
 from exodb.errors import Problem
 from exodb.names.closekeys import CloseKeys
@@ -36,7 +37,8 @@ def _label(seed_name: str) -> str:
     """What one row of a seed file is called: its table's name (studies -> study, species ->
     species), which is singular already."""
     seed = spec.BY_NAME.get(seed_name)
-    return (seed.table if seed else seed_name).replace("_", " ")
+    label = (seed.table if seed else seed_name).replace("_", " ")
+    return f"EV {label[3:]}" if label.startswith("ev ") else label
 
 
 # Close matches are looked for among the keys of the first this many unknown names only (the
@@ -52,6 +54,47 @@ class Existing:
     keys: dict[str, set] = field(default_factory=dict)  # file -> keys other files point at
     row_keys: dict[str, set] = field(default_factory=dict)  # file -> natural keys of its rows
     names: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> folded -> key
+    # What the extraction's rules look up in rows an import points at but does not bring.
+    facts: ExtractionFacts = field(default_factory=lambda: ExtractionFacts())
+
+
+@dataclass
+class ExtractionFacts:
+    scales: dict[str, tuple] = field(default_factory=dict)  # key -> (name, min, max, unit)
+    arm_roles: dict[tuple, str] = field(default_factory=dict)  # (study, arm) -> role
+    domain_tools: dict[str, str] = field(default_factory=dict)  # bias domain key -> tool
+    study_species: set[tuple] = field(default_factory=set)  # (study, species) of study_models
+
+
+def extraction_facts(connection: Connection) -> ExtractionFacts:
+    """The scales, arms, bias domains and study species already in the database."""
+    t = metadata.tables
+    scale, arm, study, domain = t["outcome_scale"], t["arm"], t["study"], t["bias_domain"]
+    model, species = t["study_model"], t["species"]
+    return ExtractionFacts(
+        scales={
+            key: (name, low, high, unit)
+            for key, name, low, high, unit in connection.execute(
+                select(scale.c.key, scale.c.name, scale.c.minimum, scale.c.maximum, scale.c.unit)
+            )
+        },
+        arm_roles={
+            (study_key, label): role
+            for study_key, label, role in connection.execute(
+                select(study.c.key, arm.c.label, arm.c.role).join(
+                    study, study.c.id == arm.c.study_id
+                )
+            )
+        },
+        domain_tools=dict(connection.execute(select(domain.c.key, domain.c.tool)).all()),
+        study_species=set(
+            connection.execute(
+                select(study.c.key, species.c.key)
+                .join(model, model.c.study_id == study.c.id)
+                .join(species, species.c.id == model.c.species_id)
+            ).all()
+        ),
+    )
 
 
 def existing_state(connection: Connection, files: Iterable[str]) -> Existing:
@@ -77,6 +120,7 @@ def existing_state(connection: Connection, files: Iterable[str]) -> Existing:
             owner, owner.c.id == names.c[f"{seed.table}_id"]
         )
         state.names[name] = dict(connection.execute(stmt).all())
+    state.facts = extraction_facts(connection)
     return state
 
 
@@ -102,7 +146,13 @@ class _Validator:
             if rows is None:
                 continue
             self.check_unique(seed, rows)
-            if seed.key_column:
+            if seed.key_column and seed.scope:
+                self.keys.setdefault(seed.name, set()).update(
+                    (r.values[seed.scope], r.values[seed.key_column])
+                    for r in rows
+                    if r.values[seed.key_column] is not None
+                )
+            elif seed.key_column:
                 self.keys.setdefault(seed.name, set()).update(
                     r.values[seed.key_column] for r in rows if r.values[seed.key_column] is not None
                 )
@@ -116,6 +166,7 @@ class _Validator:
         self.check_mirnas()
         self.check_pathways()
         self.check_rules()
+        check_extraction(self)
         return self.problems
 
     def check_unique(self, seed: spec.SeedFile, rows: list[Row]) -> None:
@@ -183,6 +234,9 @@ class _Validator:
                 continue
             known = self.keys.get(col.target or "", set())
             position = rows[0].index[col.name] if rows else 0
+            if col.scope:
+                self.check_scoped(seed, rows, col, known)
+                continue
             if col.kind == spec.REF:
                 for row in rows:
                     item = row.data[position]
@@ -193,6 +247,29 @@ class _Validator:
                 for item in row.data[position] or ():
                     if item not in known:
                         self.unknown(seed.name, row.line, col, item)
+
+    def check_scoped(
+        self, seed: spec.SeedFile, rows: list[Row], col: spec.Column, known: set
+    ) -> None:
+        """A REF to a row named within a study: it must be a row of this row's own study."""
+        if not rows:
+            return
+        position, scope = rows[0].index[col.name], rows[0].index[col.scope or ""]
+        target = col.target or ""
+        for row in rows:
+            item, study = row.data[position], row.data[scope]
+            if item is None or study is None or (study, item) in known:
+                continue
+            names = sorted(str(name) for owner, name in known if owner == study)
+            close = CloseKeys(names).close(str(item)) if names else []
+            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            self.problem(
+                seed.name,
+                row.line,
+                col.name,
+                f"unknown {_label(target)} '{item}' of study '{study}' (not in {target}.csv)"
+                + hint,
+            )
 
     def check_hierarchies(self) -> None:
         for name in ("sections", "species", "cell_sources", "molecules"):
@@ -325,6 +402,17 @@ class _Validator:
     def check_subject(self, line: int, subject: str) -> None:
         file_name, _, key = subject.partition(":")
         seed = spec.BY_NAME.get(file_name)
+        if seed is not None and seed.scope and key:
+            # A row named within a study: file:study/name (arms:smith_2021/exo).
+            study, _, name = key.partition("/")
+            if (study, name) not in self.keys.get(file_name, set()):
+                self.problem(
+                    "curation_notes",
+                    line,
+                    "subject",
+                    f"'{key}' is not a row of {file_name}.csv (write it as study/name)",
+                )
+            return
         if seed is None or not seed.key_column or not key:
             self.problem(
                 "curation_notes",

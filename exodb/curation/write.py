@@ -87,6 +87,15 @@ class _Writer:
         key_col = table.c[column.db or column.name] if column.kind != spec.REF else None
         if key_col is None:
             return {}
+        if seed.scope:  # named within a study: (study key, name) -> id
+            study = self.tables["study"]
+            stmt = select(study.c.key, key_col, table.c.id).join(
+                study, study.c.id == table.c.study_id
+            )
+            return {
+                (study_key, name): row_id
+                for study_key, name, row_id in self.connection.execute(stmt)
+            }
         return dict(self.connection.execute(select(key_col, table.c.id)).all())
 
     def insert(self, table: str, columns: list[str], rows: list[tuple]) -> None:
@@ -108,18 +117,32 @@ class _Writer:
     def write_file(self, seed: spec.SeedFile, rows: list[Row], ids: dict[Any, int]) -> None:
         if seed.name in ("sections", "species", "cell_sources", "molecules"):
             rows = _parent_first(rows)
+        if seed.name == "arms":
+            # A treatment arm names its control arm, which validation made a control: those
+            # first, so the row a foreign key names is always there already.
+            rows = sorted(rows, key=lambda r: r.values["role"] != "control")
         with_id = seed.table not in spec.WITHOUT_ID
         first_id = self.next_id(seed.table) if with_id else 0
+        index = rows[0].index if rows else {}
         scalar = [
-            (i, col, self.ids.get(col.target or "") if col.kind == spec.REF else None)
+            (
+                i,
+                col,
+                self.ids.get(col.target or "") if col.kind == spec.REF else None,
+                index[col.scope] if col.scope and rows else None,
+            )
             for i, col in enumerate(seed.columns)
             if col.kind not in (spec.TEXT_LIST, spec.REF_LIST)
         ]
-        columns = (["id"] if with_id else []) + [col.db or col.name for _, col, _ in scalar]
+        columns = (["id"] if with_id else []) + [col.db or col.name for _, col, _, _ in scalar]
         molecules = seed.name == "molecules"
         if molecules:
             columns += MIRNA_COLUMNS
+        tools = self.domain_tools() if seed.name == "risk_of_bias" else None
+        if tools is not None:
+            columns.append("tool")
         key_position = rows[0].index[seed.key_column] if rows and seed.key_column else None
+        scope_position = index[seed.scope] if seed.scope and rows else None
         records = []
         table_count = self.counts.get(seed.table, 0)
         for offset, row in enumerate(rows):
@@ -129,13 +152,20 @@ class _Writer:
                 records = []
             data = row.data
             values = [first_id + offset] if with_id else []
-            for i, _, target in scalar:
+            for i, _, target, scope in scalar:
                 value = data[i]
-                values.append(target[value] if target is not None and value is not None else value)
+                if target is not None and value is not None:
+                    value = target[(data[scope], value) if scope is not None else value]
+                values.append(value)
             if molecules:
                 values += _mirna_columns(row)
+            if tools is not None:
+                values.append(tools[values[columns.index("bias_domain_id")]])
             if key_position is not None:
-                ids[data[key_position]] = first_id + offset
+                key = data[key_position]
+                ids[(data[scope_position], key) if scope_position is not None else key] = (
+                    first_id + offset
+                )
             records.append(tuple(values))
         self.counts[seed.table] = table_count
         self.insert(seed.table, columns, records)
@@ -157,18 +187,26 @@ class _Writer:
             self.insert(table, columns, links)
         if seed.name in spec.NAMED_FILES:
             self.write_names(seed, rows, row_ids)
-        if seed.name == "delivery_systems":
+        for (file_name, column), (table, owner_col, value_col) in spec.TEXT_LIST_TABLES.items():
+            if file_name != seed.name:
+                continue
             self.insert(
-                "delivery_system_payload",
-                ["delivery_system_id", "position", "payload"],
+                table,
+                [owner_col, "position", value_col],
                 [
-                    (row_id, i, payload)
+                    (row_id, i, item)
                     for row, row_id in zip(rows, row_ids, strict=True)
-                    for i, payload in enumerate(row["payloads"], start=1)
+                    for i, item in enumerate(row.get(column) or [], start=1)
                 ],
             )
         if seed.name == "pathways":
             self.write_pathway_nodes(rows, row_ids)
+
+    def domain_tools(self) -> dict[int, str]:
+        """bias_domain.id -> its tool, which each judgement's row repeats (the database checks
+        the judgement against it)."""
+        domain = self.tables["bias_domain"]
+        return dict(self.connection.execute(select(domain.c.id, domain.c.tool)).all())
 
     def write_names(self, seed: spec.SeedFile, rows: list[Row], row_ids: Any) -> None:
         owner = f"{seed.table}_id"

@@ -87,6 +87,39 @@ CURATION_KINDS = (
     "coding_choice",
 )
 
+# --- a primary study as a systematic reviewer extracts it -------------------------------------
+ANIMAL_SEXES = ("male", "female", "mixed")
+INJURY_MODELS = (
+    "contusion",
+    "compression",
+    "crush",
+    "transection",
+    "hemisection",
+    "distraction",
+    "dislocation",
+    "ischemia",
+    "other",
+)
+# As the paper grades its own injury; no grading is inferred from forces or heights.
+INJURY_SEVERITIES = ("mild", "moderate", "severe")
+# ug: micrograms of EV protein; particles: a particle count; ul: a volume of suspension.
+DOSE_UNITS = ("ug", "ug_per_kg", "particles", "particles_per_kg", "ul", "mg_per_kg")
+ARM_ROLES = ("treatment", "control")
+CONTROL_KINDS = ("vehicle", "sham", "untreated", "other_preparation")
+CENTRAL_KINDS = ("mean", "median")
+# sd and sem are one number (dispersion); ci95, iqr and range are two (lower, upper).
+DISPERSION_KINDS = ("sd", "sem", "ci95", "iqr", "range")
+SPREAD_KINDS = ("sd", "sem")
+INTERVAL_KINDS = ("ci95", "iqr", "range")
+# MISEV's three kinds of EV marker: transmembrane or GPI-anchored, cytosolic, and the non-EV
+# (co-isolated or contaminant) proteins a preparation should be shown to lack.
+MARKER_CATEGORIES = ("transmembrane", "cytosolic", "non_ev")
+BIAS_TOOLS = ("syrcle", "camarades")
+# SYRCLE's judgements are risks; the CAMARADES checklist asks whether an item was reported.
+BIAS_JUDGEMENTS = {"syrcle": ("low", "high", "unclear"), "camarades": ("yes", "no")}
+ALL_BIAS_JUDGEMENTS = ("low", "high", "unclear", "yes", "no")
+BIAS_TYPES = ("selection", "performance", "detection", "attrition", "reporting", "other")
+
 # Each Greek letter folds to its own Latin letter, as the Symbol font encodes it (α a, β b,
 # θ q, ψ y, ω w, ...): "NF-κB", "NF-kB" and "NF-kappaB" meet, as do "TNF-α" and "TNF-alpha", and
 # no two Greek letters collide ("PKCθ" is not "PKC", nor "PKCτ"). The micro sign is μ.

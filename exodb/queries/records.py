@@ -124,7 +124,7 @@ class StudyRow:
     materials: list[str]
     modifications: list[str]
     outcomes: list[StudyOutcome]
-    section: str
+    section: str | None
     design: str
     exosome_based: bool
     summary: str

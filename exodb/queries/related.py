@@ -72,7 +72,7 @@ def studies_with_keys(*columns: Any) -> Select:
             *columns,
         )
         .outerjoin(reference, reference.c.id == study.c.reference_id)
-        .join(t.section, t.section.c.id == study.c.section_id)
+        .outerjoin(t.section, t.section.c.id == study.c.section_id)
         .outerjoin(source, source.c.id == study.c.cell_source_id)
         .outerjoin(route, route.c.id == study.c.route_id)
     )

@@ -22,6 +22,10 @@ VIEW_COMMENTS = {
     "outcome_detail": "Every outcome with its study, reference and species.",
     "cell_source_ancestry": "Each cell source with itself and every ancestor, and the distance "
     "to it (0 = itself).",
+    "arm_measurement": "One row per arm-level outcome measurement, with its study, source, "
+    "species, dose, time point and scale.",
+    "study_risk_of_bias": "One row per study appraised with SYRCLE: its judgement in each of the "
+    "ten domains, and how many are low, high and unclear.",
 }
 
 

@@ -20,12 +20,14 @@ FTS_TABLE = "search_fts"
 PG_ONLY_INDEXES = {"ix_search_document_text_fts"}
 # PostgreSQL: the text-search configuration (and its dictionary) that index uses.
 PG_SEARCH_CONFIGURATION = ("exodb_search", "exodb_search_stem")
-# The views revision 0002 creates for analysts.
+# The views revisions 0002 and 0009 create for analysts.
 ANALYST_VIEWS = {
     "study_cargo_pathway",
     "cell_source_comparison",
     "outcome_detail",
     "cell_source_ancestry",
+    "arm_measurement",
+    "study_risk_of_bias",
 }
 
 
@@ -102,6 +104,80 @@ def _refuse_losing_imports(connection: Connection, target: str) -> None:
         )
 
 
+EXTRACTION_REVISION = "0009"
+EXTRACTION_TABLES = (
+    "animal_model",
+    "ev_preparation",
+    "ev_marker",
+    "arm",
+    "outcome_measurement",
+    "risk_of_bias",
+)
+
+
+# The extraction's tables that the bundled seeds fill, and the key columns of their rows there:
+# rows with other keys came from imports.
+BUNDLED_EXTRACTION = {
+    "outcome_scale": ("outcome_scales.csv", ("key",)),
+    "separation_method": ("separation_methods.csv", ("key",)),
+    "bias_domain": ("bias_domains.csv", ("key",)),
+    "arm": ("arms.csv", ("study", "arm")),
+}
+
+
+def _bundled_keys(filename: str, columns: tuple[str, ...]) -> set[tuple[str, ...]]:
+    import csv
+
+    from exodb.io.resources import seeds_dir
+
+    with open(seeds_dir() / filename, encoding="utf-8", newline="") as handle:
+        return {tuple(row[c] for c in columns) for row in csv.DictReader(handle)}
+
+
+def _imported_extraction(connection: Connection) -> list[str]:
+    """What of the extraction's tables the bundled seeds would not bring back."""
+    holding = []
+    for name in EXTRACTION_TABLES + ("outcome_scale", "separation_method", "bias_domain"):
+        if name not in BUNDLED_EXTRACTION:
+            count = table_count(connection, name)
+        else:
+            filename, columns = BUNDLED_EXTRACTION[name]
+            if name == "arm":
+                stmt = "SELECT s.key, a.label FROM arm AS a JOIN study AS s ON s.id = a.study_id"
+            else:
+                stmt = f"SELECT key FROM {name}"
+            bundled = _bundled_keys(filename, columns)
+            count = sum(1 for row in connection.execute(text(stmt)) if tuple(row) not in bundled)
+        if count:
+            holding.append(f"{count} in {name}")
+    studies = connection.execute(
+        text(
+            "SELECT count(*) FROM study "
+            "WHERE section_id IS NULL OR doi IS NOT NULL OR pmid IS NOT NULL"
+        )
+    ).scalar_one()
+    if studies:
+        holding.append(f"{studies} studies with a DOI or PMID or without a section")
+    return holding
+
+
+def _refuse_losing_extraction(connection: Connection, target: str) -> None:
+    """Refuse a downgrade below 0009 that would drop rows an import brought to its tables.
+
+    The bundled seeds rebuild their own rows; imported ones exist nowhere else.
+    """
+    if target != "base" and _revision_number(target) >= int(EXTRACTION_REVISION):
+        return
+    if not connection.dialect.has_table(connection, "arm"):
+        return
+    holding = _imported_extraction(connection)
+    if holding:
+        raise ImportLogWouldBeLost(
+            f"downgrading to {target} would drop the study extraction tables, which hold "
+            f"imported rows ({', '.join(holding)}); keep them with `exodb export csv DIR` first"
+        )
+
+
 def _run(
     engine: Engine,
     action,
@@ -152,6 +228,7 @@ def _run(
                 raise
             if downgrading:
                 _refuse_losing_imports(connection, revision)
+                _refuse_losing_extraction(connection, revision)
             elif started_at is None:
                 _clear_unversioned_remnants(connection)
             if not sqlite:

@@ -16,9 +16,23 @@ from __future__ import annotations
 
 import datetime
 
-from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, declared_attr, relationship
+from sqlalchemy.orm import Mapped, column_property, relationship
 
 from exodb.schema import tables as t
+from exodb.schema.orm_base import Base
+
+# A study's extraction (animal models, preparations, arms, measurements, risk of bias).
+from exodb.schema.orm_extraction import (  # noqa: F401
+    AnimalModel,
+    Arm,
+    BiasDomain,
+    EvMarker,
+    EvPreparation,
+    OutcomeMeasurement,
+    OutcomeScale,
+    RiskOfBias,
+    SeparationMethod,
+)
 
 # The link tables have no class of their own; these names keep them importable from here.
 from exodb.schema.tables import (  # noqa: F401
@@ -28,25 +42,21 @@ from exodb.schema.tables import (  # noqa: F401
     delivery_system_indication,
     delivery_system_reference,
     epidemiology_reference,
+    ev_preparation_exemption,
+    ev_preparation_separation,
     exosome_component_reference,
     material_alias,
     material_name,
     material_reference,
     molecule_alias,
     molecule_name,
+    outcome_scale_alias,
+    outcome_scale_name,
+    separation_method_alias,
+    separation_method_name,
     study_material,
     study_mechanism,
 )
-
-
-class Base(DeclarativeBase):
-    metadata = t.metadata
-
-    @declared_attr.directive
-    def __tablename__(cls) -> str:
-        # The name of the class's table, as for classes that declare it by name.
-        return cls.__table__.name
-
 
 # --- provenance -------------------------------------------------------------------------------
 
@@ -400,16 +410,18 @@ class Study(Base):
     key: Mapped[str]
     reference_id: Mapped[int | None]
     first_author: Mapped[str | None]
-    section_id: Mapped[int]
+    section_id: Mapped[int | None]
     design: Mapped[str]
     exosome_based: Mapped[bool]
     cell_source_id: Mapped[int | None]
     route_id: Mapped[int | None]
     theme: Mapped[str | None]
     summary: Mapped[str]
+    doi: Mapped[str | None]
+    pmid: Mapped[str | None]
 
     reference: Mapped[Reference | None] = relationship()
-    section: Mapped[Section] = relationship()
+    section: Mapped[Section | None] = relationship()
     cell_source: Mapped[CellSource | None] = relationship()
     route: Mapped[Route | None] = relationship()
     molecules: Mapped[list[StudyMolecule]] = relationship(
@@ -436,6 +448,18 @@ class Study(Base):
     outcomes: Mapped[list[Outcome]] = relationship(
         cascade="all, delete-orphan", order_by="Outcome.id"
     )
+    # The extraction's rows are owned by the study (the database deletes them with it).
+    animal_models: Mapped[list[AnimalModel]] = relationship(
+        order_by="AnimalModel.id", viewonly=True
+    )
+    ev_preparations: Mapped[list[EvPreparation]] = relationship(
+        order_by="EvPreparation.id", viewonly=True
+    )
+    arms: Mapped[list[Arm]] = relationship(order_by="Arm.id", viewonly=True)
+    measurements: Mapped[list[OutcomeMeasurement]] = relationship(
+        order_by="OutcomeMeasurement.id", viewonly=True
+    )
+    risks_of_bias: Mapped[list[RiskOfBias]] = relationship(order_by="RiskOfBias.id", viewonly=True)
 
 
 class StudyMolecule(Base):

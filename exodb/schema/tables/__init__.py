@@ -17,8 +17,10 @@ SQLite (batch mode) and PostgreSQL alike. Tables and columns carry comments, whi
 keeps and ``exodb schema`` prints.
 
 The definitions live in modules by concern: ``_review`` (the review's sections, references,
-vocabularies and tables), ``_studies`` (studies and their links), ``_bookkeeping`` (search
-index, import log, data generation, kept reports), ``_comments`` (column comments).
+vocabularies and tables), ``_studies`` (studies and their links), ``_extraction`` (a study as
+a systematic reviewer extracts it: animals, EV preparations, arms, measurements, risk of
+bias), ``_bookkeeping`` (search index, import log, data generation, kept reports),
+``_comments`` (column comments).
 """
 
 from __future__ import annotations
@@ -75,6 +77,23 @@ from exodb.schema.tables._studies import (
     study_molecule,
     study_pathway,
 )
+from exodb.schema.tables._extraction import (
+    animal_model,
+    arm,
+    bias_domain,
+    ev_marker,
+    ev_preparation,
+    ev_preparation_exemption,
+    ev_preparation_separation,
+    outcome_measurement,
+    outcome_scale,
+    outcome_scale_alias,
+    outcome_scale_name,
+    risk_of_bias,
+    separation_method,
+    separation_method_alias,
+    separation_method_name,
+)
 from exodb.schema.tables._bookkeeping import data_version, import_log, report_cache, search_document
 
 # isort: on
@@ -85,6 +104,9 @@ __all__ = [
     "NAMING_CONVENTION",
     "metadata",
     # the tables, each by its SQL name
+    "animal_model",
+    "arm",
+    "bias_domain",
     "cell_source",
     "cell_source_alias",
     "cell_source_name",
@@ -100,6 +122,10 @@ __all__ = [
     "disease",
     "epidemiology",
     "epidemiology_reference",
+    "ev_marker",
+    "ev_preparation",
+    "ev_preparation_exemption",
+    "ev_preparation_separation",
     "exosome_component",
     "exosome_component_reference",
     "import_log",
@@ -115,13 +141,21 @@ __all__ = [
     "molecule_alias",
     "molecule_name",
     "outcome",
+    "outcome_measurement",
+    "outcome_scale",
+    "outcome_scale_alias",
+    "outcome_scale_name",
     "pathway",
     "pathway_node",
     "reference",
     "report_cache",
+    "risk_of_bias",
     "route",
     "search_document",
     "section",
+    "separation_method",
+    "separation_method_alias",
+    "separation_method_name",
     "species",
     "study",
     "study_interaction",

@@ -33,13 +33,19 @@ study = Table(
     Column("key", String(100), nullable=False, unique=True),
     foreign_key("reference_id", "reference.id", nullable=True),
     Column("first_author", String(100)),
-    foreign_key("section_id", "section.id"),
+    # NULL for a study extracted from its paper that the review does not describe.
+    foreign_key("section_id", "section.id", nullable=True),
     Column("design", enum(v.STUDY_DESIGNS, "design"), nullable=False),
     Column("exosome_based", Boolean, nullable=False),
     foreign_key("cell_source_id", "cell_source.id", nullable=True),
     foreign_key("route_id", "route.id", nullable=True),
     Column("theme", enum(v.STUDY_THEMES, "theme")),
     Column("summary", Text, nullable=False),
+    # The paper's own identifiers, for studies extracted from it (the review's references carry
+    # theirs on the reference row).
+    Column("doi", String(200)),
+    Column("pmid", String(20)),
+    CheckConstraint("doi IS NULL OR doi LIKE '10.%/%'", name="doi_form"),
     comment="Primary studies the review describes.",
 )
 
