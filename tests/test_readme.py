@@ -65,6 +65,8 @@ def readme_env(home: Path) -> dict[str, str]:
 def test_console_example(command, expected, home, tmp_path):
     if command.startswith("sqlite3") and not shutil.which("sqlite3"):
         pytest.skip("the sqlite3 command-line tool is not installed")
+    if "examples/" in command:  # run from a checkout: the examples folder is there
+        shutil.copytree(REPO / "examples", tmp_path / "examples")
     result = subprocess.run(
         ["bash", "-c", command],
         cwd=tmp_path,

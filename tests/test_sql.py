@@ -265,6 +265,17 @@ RECIPES = re.findall(
 )
 
 
+@pytest.fixture(scope="session")
+def example_extraction_url(databases, template_url) -> str:
+    url = databases.copy(template_url)
+    from exodb.workflows.load import import_path
+
+    engine = make_engine(url)
+    import_path(engine, REPO / "examples" / "extraction")
+    engine.dispose()
+    return url
+
+
 def test_cookbook_has_at_least_fifteen_questions():
     assert len(RECIPES) >= 15
     assert len(RECIPES) == COOKBOOK.count("```sql")
@@ -273,8 +284,10 @@ def test_cookbook_has_at_least_fifteen_questions():
 @pytest.mark.parametrize(
     ("number", "question", "sql", "expected"), RECIPES, ids=[r[0] for r in RECIPES]
 )
-def test_cookbook_recipe(seeded_url, number, question, sql, expected):
-    result = run_sql(seeded_url, sql)
+def test_cookbook_recipe(seeded_url, example_extraction_url, number, question, sql, expected):
+    # The questions about extracted studies are asked of a database with the example in it.
+    url = example_extraction_url if question.endswith("(on the example extraction)") else seeded_url
+    result = run_sql(url, sql)
     assert render(result.as_dicts(), "markdown", result.columns) == expected
 
 

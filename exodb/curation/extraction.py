@@ -125,7 +125,6 @@ def _check_preparations(checker: _Checker) -> None:
                 checker.problem(
                     "ev_preparations", row.line, column, f"{_number(value)}: must be positive"
                 )
-        seen: set[str] = set()
         for item in values.get("not_applicable") or []:
             if item not in misev.ITEM_KEYS:
                 checker.problem(
@@ -135,16 +134,6 @@ def _check_preparations(checker: _Checker) -> None:
                     f"'{item}' is not a reporting item; expected one of "
                     + ", ".join(misev.ITEM_KEYS),
                 )
-            elif item in seen:
-                checker.problem(
-                    "ev_preparations", row.line, "not_applicable", f"'{item}' is listed twice"
-                )
-            seen.add(item)
-        methods = values.get("separation") or []
-        for method in {m for m in methods if methods.count(m) > 1}:
-            checker.problem(
-                "ev_preparations", row.line, "separation", f"'{method}' is listed twice"
-            )
 
 
 def _check_arms(checker: _Checker, facts: Any) -> None:

@@ -263,6 +263,19 @@ class _Validator:
             names = sorted(str(name) for owner, name in known if owner == study)
             close = CloseKeys(names).close(str(item)) if names else []
             hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            # The commonest slip: a row of another study's (both have an arm "ev").
+            elsewhere = sorted(str(owner) for owner, name in known if name == item)
+            if elsewhere:
+                hint += (
+                    (" " if hint else "; ")
+                    + (
+                        f"'{item}' is an {_label(target)} of study "
+                        if _label(target)[0] in "aeiouAEIOU"
+                        else f"'{item}' is a {_label(target)} of study "
+                    )
+                    + ", ".join(repr(o) for o in elsewhere[:3])
+                    + ", not of this one"
+                )
             self.problem(
                 seed.name,
                 row.line,

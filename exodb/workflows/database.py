@@ -40,7 +40,55 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     but no search index builds the index in the same transaction (see below)."""
     from exodb.schema import migrations
 
-    migrations.upgrade(engine, revision, after=_fill_search_index)
+    migrations.upgrade(engine, revision, after=_fill_derived)
+
+
+def _fill_derived(connection: Connection) -> None:
+    _fill_bundled_extraction(connection)
+    _fill_search_index(connection)
+
+
+# What the bundled seeds hold for the extraction's tables (revision 0009): an upgrade of a
+# seeded database brings them in, as a new database would have them.
+BUNDLED_EXTRACTION_FILES = ("outcome_scales", "separation_methods", "bias_domains", "arms")
+
+
+def _fill_bundled_extraction(connection: Connection) -> None:
+    """A seeded database upgraded to the extraction's revision gets the bundled vocabularies
+    (scales, separation methods, risk-of-bias domains) and the bundled arms, in the upgrade's
+    own transaction; a database that has any of them already is left alone.
+
+    The rows are checked against the database like an import; the arms are left out where the
+    database lacks the studies or routes they name (a database seeded from other seed files).
+    """
+    from exodb.schema.migrations import table_count
+
+    if not connection.dialect.has_table(connection, "outcome_scale"):
+        return
+    if not table_count(connection, "reference"):
+        return
+    if any(table_count(connection, name) for name in ("outcome_scale", "separation_method")):
+        return
+    from exodb.curation import seedspec as spec
+    from exodb.curation import write
+    from exodb.curation.seedread import SeedSet, read_file
+    from exodb.curation.validate import existing_state, validate
+    from exodb.errors import SeedError
+    from exodb.io.resources import seeds_dir
+    from exodb.schema.generation import advance_generation, data_generation
+
+    seeds, problems = SeedSet(seeds_dir()), []
+    for name in BUNDLED_EXTRACTION_FILES:
+        seed = spec.BY_NAME[name]
+        seeds.paths[name] = str(seeds.folder / seed.filename)
+        seeds.files[name] = read_file(seed, seeds.folder / seed.filename, problems)
+    if table_count(connection, "arm") or validate(seeds, existing_state(connection, ["arms"])):
+        del seeds.files["arms"]
+    problems += validate(seeds, existing_state(connection, seeds.files))
+    if problems:
+        raise SeedError(problems)
+    write.write_or_explain(connection, seeds, str(seeds.folder))
+    advance_generation(connection, data_generation(connection))
 
 
 def _fill_search_index(connection: Connection) -> None:
