@@ -212,6 +212,8 @@ def study_card(detail: Any, fmt: str = "table") -> str:
     fields = [
         ("Summary", d["summary"]),
         ("Section", d["section"]),
+        ("DOI", d.get("doi")),
+        ("PMID", d.get("pmid")),
         ("Design", d["design"].replace("_", " ")),
         ("Exosome-based", "yes" if d["exosome_based"] else "no"),
         ("Theme", d["theme"]),
@@ -241,6 +243,8 @@ def study_card(detail: Any, fmt: str = "table") -> str:
             ],
         ),
         ("Outcomes", [_outcome_text(o) for o in d["outcomes"]]),
+        ("Arms", [_arm_text(a) for a in d.get("arms", [])]),
+        ("Measurements", [_measurement_text(m) for m in d.get("measurements", [])]),
         ("Reference", [_reference_text(d["reference"])] if d["reference"] else []),
         (
             "Curation notes",
@@ -255,6 +259,47 @@ def study_card(detail: Any, fmt: str = "table") -> str:
             lines += [f"**{label}:**", *gap] if fmt == "markdown" else [f"{label}:"]
             lines += [f"{bullet}{item}" for item in items] + gap
     return "\n".join(lines) + "\n"
+
+
+_DOSE_UNITS = {"ug": "µg", "ug_per_kg": "µg/kg", "particles_per_kg": "particles/kg", "ul": "µL"}
+
+
+def _arm_text(a: dict[str, Any]) -> str:
+    """``ev_high (treatment): bmsc_ev 200 µg x2 every 72 h from 24 h, intravenous, n=10, vs
+    vehicle``"""
+    head = f"{a['arm']} ({a['control_kind'] + ' control' if a['control_kind'] else a['role']})"
+    parts = []
+    if a["preparation"]:
+        parts.append(a["preparation"])
+    if a["dose_amount"] is not None:
+        unit = _DOSE_UNITS.get(a["dose_unit"], (a["dose_unit"] or "").replace("_per_", "/"))
+        dose = f"{a['dose_amount']:g} {unit}"
+        if a["doses"] and a["doses"] > 1:
+            dose += f" x{a['doses']}"
+            if a["interval_hours"] is not None:
+                dose += f" every {a['interval_hours']:g} h"
+        parts.append(dose)
+    if a["first_dose_hours"] is not None:
+        parts.append(f"from {a['first_dose_hours']:g} h after injury")
+    parts += [a["route"]] if a["route"] else []
+    parts += [f"n={a['n_allocated']}"] if a["n_allocated"] else []
+    parts += [f"vs {a['control_arm']}"] if a["control_arm"] else []
+    return head + (": " + ", ".join(parts) if parts else "")
+
+
+def _measurement_text(m: dict[str, Any]) -> str:
+    """``ev_high, BBB day 28: mean 13.4 (SD 2.1), n=9``"""
+    spread = ""
+    if m["dispersion_kind"] in ("sd", "sem"):
+        spread = f" ({m['dispersion_kind'].upper()} {m['dispersion']:g})"
+    elif m["dispersion_kind"]:
+        label = {"ci95": "95% CI", "iqr": "IQR", "range": "range"}[m["dispersion_kind"]]
+        spread = f" ({label} {m['lower']:g} to {m['upper']:g})"
+    unit = f" {m['unit']}" if m["unit"] else ""
+    return (
+        f"{m['arm']}, {m['scale']} day {m['timepoint_days']:g}: {m['central_kind']} "
+        f"{m['central']:g}{unit}{spread}, n={m['n']}"
+    )
 
 
 def render_report(report: Any, fmt: str = "table", *, spreadsheet_safe: bool = False) -> str:

@@ -530,3 +530,69 @@ def test_a_downgrade_that_would_drop_imported_extraction_rows_is_refused(example
         "PMID or without a section)"
     )
     assert snapshot(example_url) == before
+
+
+# --- a study's card --------------------------------------------------------------------------
+
+
+def test_show_gives_a_studys_arms_and_measurements(runner, example_url):
+    result = run(runner, example_url, "show", "example_rat_contusion")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    start = lines.index("Arms:")
+    assert lines[start : start + 6] == [
+        "Arms:",
+        "  - ev_high (treatment): bmsc_ev, 200 µg x2 every 72 h, from 24 h after injury, "
+        "intravenous, n=10, vs vehicle",
+        "  - ev_low (treatment): bmsc_ev, 50 µg x2 every 72 h, from 24 h after injury, "
+        "intravenous, n=10, vs vehicle",
+        "  - sham (sham control): n=6",
+        "  - vehicle (vehicle control): from 24 h after injury, intravenous, n=10",
+        "Measurements:",
+    ]
+    assert "  - ev_high, BBB day 28: mean 13.4 points (SD 2.1), n=9" in lines
+    mouse = run(runner, example_url, "show", "example_mouse_compression").output.splitlines()
+    assert "  - ev, lesion_volume day 28: median 0.42 mm3 (IQR 0.35 to 0.51), n=6" in mouse
+    assert "  - ev, BMS day 7: mean 2.6 points (SEM 0.3), n=10" in mouse
+
+
+def test_show_json_carries_the_extraction_and_the_papers_identifiers(runner, fresh_url, tmp_path):
+    import json
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "studies.csv").write_text(
+        "key,design,exosome_based,summary,doi,pmid\n"
+        "mine_1,in_vivo,true,A study of my own.,10.1000/xyz123,123456\n",
+        encoding="utf-8",
+    )
+    (folder / "arms.csv").write_text(
+        "study,arm,role,control_kind,dose_amount,dose_unit,route\n"
+        "mine_1,ev,treatment,,1e9,particles_per_kg,intrathecal\n",
+        encoding="utf-8",
+    )
+    assert run(runner, fresh_url, "import", str(folder)).exit_code == 0
+    card = json.loads(run(runner, fresh_url, "show", "mine_1", "--format", "json").output)[0]
+    assert (card["doi"], card["pmid"], card["section"]) == ("10.1000/xyz123", "123456", None)
+    assert card["arms"] == [
+        {
+            "arm": "ev",
+            "role": "treatment",
+            "control_kind": None,
+            "preparation": None,
+            "model": None,
+            "dose_amount": 1e9,
+            "dose_unit": "particles_per_kg",
+            "first_dose_hours": None,
+            "doses": None,
+            "interval_hours": None,
+            "route": "intrathecal",
+            "control_arm": None,
+            "n_allocated": None,
+            "note": None,
+        }
+    ]
+    assert card["measurements"] == []
+    text = run(runner, fresh_url, "show", "mine_1").output.splitlines()
+    assert "DOI: 10.1000/xyz123" in text and "PMID: 123456" in text
+    assert "  - ev (treatment): 1e+09 particles/kg, intrathecal" in text

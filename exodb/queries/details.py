@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Row, String, cast, literal, select
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from exodb.errors import UnknownName
 from exodb.queries.arguments import MAX_REFERENCE_NUMBER, REFERENCE_NUMBER, check_type
+from exodb.queries.arms import arms_of_studies, measurements_of_studies
 from exodb.queries.filters import is_reference_number
 from exodb.queries.records import StudyDetail
 from exodb.queries.related import by_parent, chunks, parts_of_studies, studies_with_keys
@@ -71,6 +73,8 @@ def _studies(session: Session, condition: Any) -> list[Row]:
     stmt = (
         studies_with_keys(
             t.study.c.theme,
+            t.study.c.doi,
+            t.study.c.pmid,
             t.study.c.cell_source_id,
             reference.c.id.label("reference_id"),
             *(reference.c[f].label(f"reference_{f}") for f in BIBLIOGRAPHY),
@@ -86,12 +90,19 @@ def _details(session: Session, found: list[Row]) -> list[StudyDetail]:
     parts = parts_of_studies(session, ids)
     notes = by_parent(session, _notes_statement(), t.study.c.id, ids)
     lineages = _lineages(session, [s.cell_source_id for s in found])
+    arms, measurements = arms_of_studies(session, ids), measurements_of_studies(session, ids)
     return [
-        _detail(
-            s,
-            {part: rows.get(s.id, []) for part, rows in parts.items()},
-            lineages.get(s.cell_source_id, []),
-            notes.get(s.id, []),
+        replace(
+            _detail(
+                s,
+                {part: rows.get(s.id, []) for part, rows in parts.items()},
+                lineages.get(s.cell_source_id, []),
+                notes.get(s.id, []),
+            ),
+            doi=s.doi,
+            pmid=s.pmid,
+            arms=arms.get(s.id, []),
+            measurements=measurements.get(s.id, []),
         )
         for s in found
     ]

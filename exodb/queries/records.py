@@ -170,7 +170,7 @@ class StudyDetail:
     key: str
     ref: int | None
     first_author: str | None
-    section: str
+    section: str | None
     design: str
     exosome_based: bool
     theme: str | None
@@ -188,3 +188,8 @@ class StudyDetail:
     outcomes: list[dict[str, Any]]
     reference: dict[str, Any] | None
     curation_notes: list[dict[str, Any]]
+    # The paper's own identifiers, and its extraction: arms and arm-level measurements.
+    doi: str | None = None
+    pmid: str | None = None
+    arms: list[dict[str, Any]] = field(default_factory=list)
+    measurements: list[dict[str, Any]] = field(default_factory=list)
