@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -23,7 +24,8 @@ from exodb.cli.common import (
 
 @click.group()
 def report() -> None:
-    """Reports for review writing: the review's tables, cross-tabs, gaps, outcomes, summary.
+    """Reports for review writing: the review's tables, cross-tabs, gaps, outcomes, reporting
+    quality, summary.
 
     Every report takes --format table|markdown|latex|csv|json and -o FILE.
     """
@@ -47,6 +49,16 @@ _table_report(
 )
 
 
+def figure_option(formats: str, drawing: str) -> Callable[[Callable], Callable]:
+    """--figure FILE, for a report that can also be drawn (``drawing`` says as what)."""
+    return click.option(
+        "--figure",
+        type=click.Path(dir_okay=False),
+        metavar=f"FILE.{formats}",
+        help=f"Also draw {drawing} (needs matplotlib).",
+    )
+
+
 @report.command("evidence-matrix")
 @click.option(
     "--rows",
@@ -64,12 +76,7 @@ _table_report(
 )
 @click.option("--rollup", is_flag=True, help="Count subtypes under their Table 1 source.")
 @cache_option
-@click.option(
-    "--figure",
-    type=click.Path(dir_okay=False),
-    metavar="FILE.png|svg",
-    help="Also draw the matrix as an annotated heatmap (needs matplotlib).",
-)
+@figure_option("png|svg", "the matrix as an annotated heatmap")
 @study_filter_options
 @output_options
 @pass_context
@@ -92,14 +99,20 @@ def evidence_matrix_command(
         ctx.session(), rows=row_dim, cols=col_dim, rollup=rollup, cache=cache, **filters
     )
     if figure:
-        from exodb.reports.figures import FigureUnavailable, heatmap
-
-        try:
-            heatmap(matrix, figure, protect=protected_files())
-        except FigureUnavailable as exc:
-            raise click.ClickException(str(exc)) from None
-        click.echo(f"exodb: wrote {figure}", err=True)
+        _draw("heatmap", matrix, figure)
     emit_report(matrix, fmt, output)
+
+
+def _draw(drawing: str, report: Any, figure: str) -> None:
+    """Draw ``report`` to ``figure`` with the function ``drawing`` of the figures module, and
+    say so; without matplotlib, one line that says how to install it."""
+    from exodb.reports import figures
+
+    try:
+        getattr(figures, drawing)(report, figure, protect=protected_files())
+    except figures.FigureUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"exodb: wrote {figure}", err=True)
 
 
 @report.command("convergence")
@@ -135,6 +148,27 @@ def _filtered_report(name: str, builder: str, doc: str) -> None:
 
 _filtered_report("gaps", "gaps", "The evidence gap map: combinations no study covers.")
 _filtered_report("outcomes", "outcomes", "Every quantitative outcome in one table.")
+
+
+@report.command("reporting-quality")
+@figure_option("png|svg|pdf", "the items by preparation as a heatmap")
+@study_filter_options
+@output_options
+@pass_context
+@_user_errors
+def reporting_quality_command(
+    ctx: Context, fmt: str | None, output: str | None, figure: str | None, **filters: Any
+) -> None:
+    """Which MISEV reporting items each extracted EV preparation reports, and its score: the
+    share of the items that apply to it."""
+    from exodb import reports
+
+    quality = reports.misev_reporting(ctx.session(), **filters)
+    if figure and quality.rows:
+        _draw("reporting_heatmap", quality, figure)
+    elif figure:
+        click.echo(f"exodb: no EV preparation in the selection; {figure} not drawn", err=True)
+    emit_report(quality, fmt, output)
 
 
 @report.command("summary")

@@ -19,7 +19,9 @@ models, so a query pays for no mapper set-up. The modules, one concern each:
 - :mod:`~exodb.queries.details`: one study in full (:func:`study_details`);
 - :mod:`~exodb.queries.listings`: cell sources, mechanisms, delivery systems, trials,
   molecules, pathways, curation notes, exosome components, epidemiology;
-- :mod:`~exodb.queries.related`: rows that hang from others, read for many parents at once.
+- :mod:`~exodb.queries.related`: rows that hang from others, read for many parents at once;
+- :mod:`~exodb.queries.preparations`: the studies' EV preparations with their separation,
+  markers and not-applicable reporting items (:func:`ev_preparations`).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from exodb.queries.listings import (
     pathways,
     trials,
 )
+from exodb.queries.preparations import EvPreparationRow, Marker, ev_preparations
 from exodb.queries.records import (
     CellSourceRow,
     ComponentRow,
@@ -76,6 +79,8 @@ __all__ = [
     "CurationNoteRow",
     "DeliverySystemRow",
     "EpidemiologyRow",
+    "EvPreparationRow",
+    "Marker",
     "MechanismRow",
     "MoleculeRow",
     "PathwayRow",
@@ -91,6 +96,7 @@ __all__ = [
     "curation_notes",
     "delivery_systems",
     "epidemiology",
+    "ev_preparations",
     "exosome_components",
     "mechanisms",
     "molecule_set",

@@ -9,8 +9,10 @@ footnotes. :mod:`exodb.render` turns it into text, Markdown, LaTeX, CSV or JSON.
   the dimensions of :mod:`~exodb.reports.dimensions` with :mod:`~exodb.reports.postings`;
 - :mod:`~exodb.reports.gapmap`: the evidence gap map;
 - :mod:`~exodb.reports.overview`: the one-page summary and the quantitative outcomes;
+- :mod:`~exodb.reports.reporting_quality`: the MISEV reporting items each EV preparation
+  reports (:func:`misev_reporting`);
 - :mod:`~exodb.reports.cache`: cross-tabs kept until the data change;
-- :mod:`~exodb.reports.figures`: the evidence matrix as a heatmap.
+- :mod:`~exodb.reports.figures`: the evidence matrix and the reporting items as heatmaps.
 
 Every report is importable from here; the command line looks them up on this package by name.
 """
@@ -26,6 +28,7 @@ from exodb.reports.dimensions import (
 from exodb.reports.gapmap import GAP_SPECIES, gaps
 from exodb.reports.overview import outcomes, summary
 from exodb.reports.report import Count, Report, cite
+from exodb.reports.reporting_quality import misev_reporting
 from exodb.reports.tables import (
     table1_cell_sources,
     table2_mechanisms,
@@ -43,6 +46,7 @@ __all__ = [
     "convergence",
     "evidence_matrix",
     "gaps",
+    "misev_reporting",
     "molecule_ancestry",
     "outcomes",
     "summary",
