@@ -7,7 +7,9 @@ commands, so ``exodb --help`` starts as fast as click itself.
 from __future__ import annotations
 
 import functools
+import math
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -328,6 +330,31 @@ def card_options(func: Callable) -> Callable:
     return click.argument("key_or_ref")(func)
 
 
+# A time point as typed: ASCII digits, a decimal point, an exponent (float() alone also takes
+# "1_000", "٢٨", "inf" and "nan").
+DAYS = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+class Days(click.ParamType):
+    """A number of days after injury, 0 or more (``28``, ``0.5``): an int when it is whole, so
+    a report's note says ``timepoint=28``."""
+
+    name = "days"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> int | float:
+        if isinstance(value, int | float):
+            return value
+        text = str(value).strip()
+        days = float(text) if DAYS.fullmatch(text) else math.nan
+        if not math.isfinite(days):
+            self.fail(
+                f"{value!r} is not a number of days after injury: 0 or more, such as 28 or 0.5",
+                param,
+                ctx,
+            )
+        return int(days) if days.is_integer() and days < 2**53 else days
+
+
 def study_filter_options(func: Callable) -> Callable:
     """The filters of ``exodb studies``, shared by every command that selects studies."""
     options = [
@@ -343,7 +370,17 @@ def study_filter_options(func: Callable) -> Callable:
         click.option("--pathway", metavar="NODES", help="A node (NF-kB) or chain (PI3K/Akt)."),
         click.option("--mechanism", metavar="KEY", help="e.g. neuroprotection."),
         click.option("--species", metavar="SPECIES", help="e.g. rat, mouse, monkey."),
-        click.option("--route", metavar="ROUTE", help="e.g. intranasal, intravenous."),
+        click.option(
+            "--injury-model",
+            type=click.Choice(v.INJURY_MODELS),
+            metavar="MODEL",
+            help=f"The injury of any animal model: {', '.join(v.INJURY_MODELS)}.",
+        ),
+        click.option(
+            "--route",
+            metavar="ROUTE",
+            help="The study's or any arm's, e.g. intranasal, intravenous.",
+        ),
         click.option(
             "--material",
             metavar="MATERIAL",
@@ -353,8 +390,24 @@ def study_filter_options(func: Callable) -> Callable:
         click.option(
             "--modification", metavar="KIND|MOLECULE", help="e.g. hypoxic_preconditioning."
         ),
+        click.option(
+            "--separation",
+            metavar="METHOD",
+            help="An EV preparation separated by METHOD, by name or alias (sec, UC).",
+        ),
         click.option("--has-outcome", metavar="WORDS", help="An outcome measure has WORDS."),
         click.option("--quantitative", is_flag=True, help="Only studies with a numeric outcome."),
+        click.option(
+            "--scale",
+            metavar="SCALE",
+            help="An outcome measured on SCALE, by name or alias (BBB, BMS).",
+        ),
+        click.option(
+            "--timepoint",
+            type=Days(),
+            metavar="DAYS",
+            help="An outcome measured DAYS after injury (with --scale, the same measurement).",
+        ),
         click.option(
             "--exosome-based/--not-exosome-based",
             default=None,

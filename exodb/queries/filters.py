@@ -13,11 +13,17 @@ from sqlalchemy.orm import Session
 from exodb.errors import UnknownName
 from exodb.names import vocabulary as v
 from exodb.names.vocabulary import fold
-from exodb.queries.arguments import check_arguments, check_choice, check_reference_number
+from exodb.queries.arguments import (
+    check_arguments,
+    check_choice,
+    check_days,
+    check_reference_number,
+)
 from exodb.queries.resolve import (
     cell_source_subtree,
     material_set,
     molecule_set,
+    named,
     pathways_matching,
     vocabulary_id,
     vocabulary_ids,
@@ -32,11 +38,15 @@ STUDY_FILTERS = (
     "pathway",
     "mechanism",
     "species",
+    "injury_model",
     "route",
     "material",
     "modification",
+    "separation",
     "has_outcome",
     "quantitative",
+    "scale",
+    "timepoint",
     "exosome_based",
     "design",
     "ref",
@@ -78,11 +88,15 @@ def study_ids(
     pathway: str | None = None,
     mechanism: str | None = None,
     species: str | None = None,
+    injury_model: str | None = None,
     route: str | None = None,
     material: str | None = None,
     modification: str | None = None,
+    separation: str | None = None,
     has_outcome: str | None = None,
     quantitative: bool = False,
+    scale: str | None = None,
+    timepoint: float | None = None,
     exosome_based: bool | None = None,
     design: str | None = None,
     ref: int | None = None,
@@ -90,6 +104,18 @@ def study_ids(
     """The ids of the studies that pass every filter given, as a SELECT to build on.
 
     The filters are those of :func:`studies`; reports use this to honour the same filters.
+    Those on what a systematic reviewer extracts from a study:
+
+    - ``injury_model``: one of :data:`~exodb.names.vocabulary.INJURY_MODELS`, the injury of any
+      of the study's animal models (``contusion``).
+    - ``route``: the study's route, or the route of any of its arms.
+    - ``separation``: a separation method by key, name or alias, folded (``sec``, ``UC``), used
+      in any of the study's EV preparations.
+    - ``scale``: an outcome scale by key, name or alias, folded (``BBB``, ``bbb score``), of any
+      of the study's outcome measurements. ``timepoint``: days after injury (0 or more, whole
+      or not) of any of its measurements. Given together, they must hold for one and the same
+      measurement: ``scale="BMS", timepoint=14`` is a BMS score taken on day 14, not a study
+      with a BMS score on some day and another measure on day 14.
     """
     check_arguments(
         cell_source=cell_source,
@@ -99,15 +125,21 @@ def study_ids(
         pathway=pathway,
         mechanism=mechanism,
         species=species,
+        injury_model=injury_model,
         route=route,
         material=material,
         modification=modification,
+        separation=separation,
         has_outcome=has_outcome,
         quantitative=quantitative,
+        scale=scale,
+        timepoint=timepoint,
         exosome_based=exosome_based,
         design=design,
         ref=ref,
     )
+    check_choice("injury_model", injury_model, v.INJURY_MODELS)
+    days = check_days("timepoint", timepoint)
     if ref is not None:
         check_reference_number(ref)
         _check_cited(session, ref)
@@ -146,8 +178,21 @@ def study_ids(
     if species is not None:
         subtree = vocabulary_ids(session, t.species, "species", species)
         having(t.study_model.c.study_id, t.study_model.c.species_id.in_(subtree))
+    if injury_model is not None:
+        animals = t.animal_model
+        having(animals.c.study_id, animals.c.injury_model == injury_model)
     if route is not None:
-        stmt = stmt.where(study.c.route_id == vocabulary_id(session, t.route, "route", route))
+        # One list of ids from two index look-ups: an OR of the two would read every study on
+        # PostgreSQL, which tests the arms' subquery against each row.
+        route_id = vocabulary_id(session, t.route, "route", route)
+        stmt = stmt.where(
+            study.c.id.in_(
+                select(study.c.id)
+                .where(study.c.route_id == route_id)
+                .correlate(None)
+                .union(select(t.arm.c.study_id).where(t.arm.c.route_id == route_id))
+            )
+        )
     if material is not None:
         having(
             t.study_material.c.study_id,
@@ -155,11 +200,15 @@ def study_ids(
         )
     if modification is not None:
         having(t.study_modification.c.study_id, _modification_condition(session, modification))
+    if separation is not None:
+        stmt = stmt.where(study.c.id.in_(_separated_by(session, separation)))
     if has_outcome is not None:
         words = has_outcome.strip().lower()
         having(outcome.c.study_id, func.lower(outcome.c.measure).contains(words, autoescape=True))
     if quantitative:
         having(outcome.c.study_id, outcome.c.value.is_not(None))
+    if scale is not None or days is not None:
+        having(t.outcome_measurement.c.study_id, _measured(session, scale, days))
     if exosome_based is not None:
         stmt = stmt.where(study.c.exosome_based.is_(exosome_based))
     if design is not None:
@@ -168,6 +217,35 @@ def study_ids(
     if ref is not None:
         stmt = stmt.where(_cites(ref))
     return stmt
+
+
+def _separated_by(session: Session, text: str) -> Select:
+    """Ids of the studies with an EV preparation separated by the method ``text`` names."""
+    (method,) = named(
+        session, t.separation_method_name, t.separation_method, "separation method", text
+    )
+    preparation, used = t.ev_preparation, t.ev_preparation_separation
+    return (
+        select(preparation.c.study_id)
+        .join(used, used.c.ev_preparation_id == preparation.c.id)
+        .where(used.c.separation_method_id == method)
+    )
+
+
+def _measured(session: Session, scale: str | None, days: float | None) -> Any:
+    """An outcome measurement on the scale ``scale`` names, at ``days`` after injury, or both
+    (then of one measurement). Without a scale, every scale is named all the same: the index
+    on (scale, time point, study) then finds each scale's measurements at that time point,
+    where a time point alone would read every measurement."""
+    measurement = t.outcome_measurement.c
+    if scale is None:
+        on_scale = measurement.outcome_scale_id.in_(select(t.outcome_scale.c.id))
+    else:
+        (scale_id,) = named(session, t.outcome_scale_name, t.outcome_scale, "outcome scale", scale)
+        on_scale = measurement.outcome_scale_id == scale_id
+    if days is None:
+        return on_scale
+    return on_scale & (measurement.timepoint_days == days)
 
 
 def _cites(ref: int) -> Any:
