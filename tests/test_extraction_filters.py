@@ -300,6 +300,7 @@ def test_every_command_that_selects_studies_takes_the_filters():
         "report evidence-matrix",
         "report gaps",
         "report outcomes",
+        "report reporting-quality",
         "studies",
     ]
     for name, params in selecting.items():
@@ -430,3 +431,24 @@ def test_each_filter_reads_through_its_index(extraction_url, filters, indexes):
     assert scans == [], "\n".join(plan)
     for index in indexes:
         assert any(index in line for line in plan), "\n".join(plan)
+
+
+def test_a_filter_equal_to_false_or_zero_is_not_served_the_unfiltered_kept_report(
+    runner, fresh_url
+):
+    """The kept copy of a cross-tab is keyed by the filters given: --not-exosome-based and
+    --timepoint 0 are filters, not the defaults (0 == False, and False was once dropped)."""
+    from exodb.cli import main
+
+    def matrix(*args: str) -> str:
+        result = runner.invoke(main, ["--db", fresh_url, "report", "evidence-matrix", *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    everything = matrix()
+    not_exosome = matrix("--not-exosome-based")
+    assert not_exosome != everything
+    assert "Filters: exosome_based=False" in not_exosome
+    assert matrix() == everything
+    at_zero = matrix("--timepoint", "0")
+    assert "Filters: timepoint=0" in at_zero and at_zero != everything

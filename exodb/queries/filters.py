@@ -4,6 +4,7 @@ reports build on."""
 from __future__ import annotations
 
 import difflib
+import functools
 import inspect
 from typing import Any
 
@@ -76,6 +77,28 @@ def check_filters(function: str, filters: dict[str, Any]) -> None:
                 f"{function}() got an unexpected keyword argument '{name}'; the filters are "
                 f"{', '.join(known)}"
             )
+
+
+def given_filters(filters: dict[str, Any]) -> dict[str, Any]:
+    """The filters in ``filters`` that change the answer: those not at :func:`study_ids`'s
+    default. Compared by identity, so ``timepoint=0`` and ``exosome_based=False`` are filters
+    (``0 == False`` and ``False in (None, False)`` would drop them), while ``quantitative=False``
+    is the default it is.
+
+    >>> given_filters({"timepoint": 0, "exosome_based": False, "quantitative": False})
+    {'timepoint': 0, 'exosome_based': False}
+    """
+    defaults = _filter_defaults()
+    return {k: v for k, v in filters.items() if v is not defaults.get(k)}
+
+
+@functools.cache
+def _filter_defaults() -> dict[str, Any]:
+    return {
+        name: parameter.default
+        for name, parameter in inspect.signature(study_ids).parameters.items()
+        if parameter.default is not inspect.Parameter.empty
+    }
 
 
 def study_ids(

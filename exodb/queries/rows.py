@@ -25,12 +25,17 @@ def studies(session: Session, **filters: Any) -> list[StudyRow]:
     - ``molecule``: a molecule in any part of a study (cargo, loaded, co-administered drug,
       agent, regulator, target, modification), with its members as for ``cargo``.
     - ``mechanism``: a Table 2 category key. ``species``: a species and the species below it
-      (``monkey`` finds rhesus monkeys and macaques). ``route``: by name.
+      (``monkey`` finds rhesus monkeys and macaques). ``route``: by name, the study's own or
+      that of any of its arms.
     - ``material``: by name or alias, or a category (``hydrogel`` finds every hydrogel).
     - ``modification``: a kind (``hypoxic_preconditioning``) or the molecule involved (``BDNF``).
     - ``has_outcome``: words in an outcome's measure; ``quantitative``: a numeric outcome.
     - ``exosome_based``: False keeps the non-exosome findings the review proposes to combine.
     - ``design``: in_vivo, in_vitro, clinical, mixed, not_stated. ``ref``: a reference number.
+    - On extracted studies: ``injury_model`` (contusion, compression, ...); ``scale``, a
+      measurement on that outcome scale (key, name or alias: ``BBB``); ``timepoint``, a
+      measurement at that many days after injury (with ``scale``: the same measurement);
+      ``separation``, an EV preparation separated by that method (``sec``, ``UC``).
 
     Unknown names raise :class:`UnknownName` with the closest known names; a ``ref`` outside
     1 to 2**63 - 1, or a NUL character in any text, raises :class:`ValueError`.

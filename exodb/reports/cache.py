@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from exodb.queries.filters import given_filters
 from exodb.reports.report import Count, Report
 from exodb.schema import tables as t
 from exodb.version import __version__
@@ -116,7 +117,7 @@ def kept(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
             for parameter in signature.parameters.values():
                 if parameter.kind is inspect.Parameter.VAR_KEYWORD:
                     given = arguments.pop(parameter.name, {})
-                    arguments.update({k: v for k, v in given.items() if v not in (None, False)})
+                    arguments.update(given_filters(given))
             text = json.dumps(arguments, sort_keys=True, default=str)
             key = digest(name, text)
             generation = _current_generation(session)

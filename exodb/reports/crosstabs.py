@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from exodb import queries
 from exodb.names import vocabulary as v
+from exodb.queries.filters import given_filters
 from exodb.reports import postings as p
 from exodb.reports.cache import kept
 from exodb.reports.dimensions import (
@@ -86,7 +87,7 @@ def evidence_matrix(
     columns = [row_label, "studies", *col_values]
     headers = {row_label: rows.replace("-", " "), "studies": "all studies"}
     title = f"Evidence matrix: {rows.replace('-', ' ')} by {cols.replace('-', ' ')}"
-    active = {k: val for k, val in filters.items() if val not in (None, False)}
+    active = given_filters(filters)
     notes = ["Each cell: number of studies (reference numbers)."]
     if active:
         notes.append("Filters: " + ", ".join(f"{k}={val}" for k, val in active.items()))

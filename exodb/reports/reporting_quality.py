@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from exodb import queries
 from exodb.names import misev
+from exodb.queries.filters import given_filters
 from exodb.reports.report import Report
 from exodb.schema import tables as t
 
@@ -60,12 +61,7 @@ def misev_reporting(session: Session, **filters: Any) -> Report:
             "ev_preparations.csv and ev_markers.csv, imported with exodb import, add them "
             '(seeds/README.md, "The extraction").'
         ]
-    # False is a filter only for exosome_based (--not-exosome-based); elsewhere it is the default.
-    active = {
-        k: val
-        for k, val in filters.items()
-        if val not in (None, False) or (k == "exosome_based" and val is False)
-    }
+    active = given_filters(filters)
     if active:
         notes.append("Filters: " + ", ".join(f"{k}={val}" for k, val in active.items()))
     return Report(
