@@ -20,6 +20,9 @@ FTS_TABLE = "search_fts"
 PG_ONLY_INDEXES = {"ix_search_document_text_fts"}
 # PostgreSQL: the text-search configuration (and its dictionary) that index uses.
 PG_SEARCH_CONFIGURATION = ("exodb_search", "exodb_search_stem")
+# PostgreSQL: the functions of revision 0009's triggers (dropping a table drops its triggers,
+# not the functions they call).
+PG_TRIGGER_FUNCTIONS = ("exodb_measurement_within_scale", "exodb_scale_keeps_measurements")
 # The views revisions 0002 and 0009 create for analysts.
 ANALYST_VIEWS = {
     "study_cargo_pathway",
@@ -288,6 +291,8 @@ def _clear_unversioned_remnants(connection: Connection) -> None:
         configuration, dictionary = PG_SEARCH_CONFIGURATION
         connection.exec_driver_sql(f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {configuration}")
         connection.exec_driver_sql(f"DROP TEXT SEARCH DICTIONARY IF EXISTS {dictionary}")
+        for function in PG_TRIGGER_FUNCTIONS:
+            connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {function}()")
 
 
 def _take_migration_lock(connection: Connection, where: str) -> None:
