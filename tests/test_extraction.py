@@ -596,3 +596,29 @@ def test_show_json_carries_the_extraction_and_the_papers_identifiers(runner, fre
     text = run(runner, fresh_url, "show", "mine_1").output.splitlines()
     assert "DOI: 10.1000/xyz123" in text and "PMID: 123456" in text
     assert "  - ev (treatment): 1e+09 particles/kg, intrathecal" in text
+
+
+def test_a_new_separation_method_and_scale_arrive_with_the_rows_that_use_them(
+    runner, fresh_url, tmp_path
+):
+    folder = tmp_path / "mine"
+    shutil.copytree(EXAMPLE, folder)
+    (folder / "separation_methods.csv").write_text(
+        "key,name,aliases,note\naf4,asymmetric flow field-flow fractionation,AF4,\n",
+        encoding="utf-8",
+    )
+    path = folder / "ev_preparations.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(",sec;ultrafiltration,", ",af4,"), "utf-8"
+    )
+    result = run(runner, fresh_url, "import", str(folder))
+    assert result.exit_code == 0, result.output
+    assert rows(
+        fresh_url,
+        "SELECT study, separation FROM arm_measurement WHERE arm = 'ev' AND scale = 'BMS' "
+        "AND timepoint_days = 7",
+    ) == [("example_mouse_compression", "af4")]
+    import json
+
+    found = run(runner, fresh_url, "studies", "--separation", "AF4", "--format", "json").output
+    assert [study["key"] for study in json.loads(found)] == ["example_mouse_compression"]
