@@ -622,3 +622,19 @@ def test_a_new_separation_method_and_scale_arrive_with_the_rows_that_use_them(
 
     found = run(runner, fresh_url, "studies", "--separation", "AF4", "--format", "json").output
     assert [study["key"] for study in json.loads(found)] == ["example_mouse_compression"]
+
+
+def test_a_row_of_an_unknown_study_is_reported_once(runner, example_url, tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "outcome_measurements.csv").write_text(
+        "study,arm,scale,timepoint_days,n,central,central_kind\nnope,x,BBB,1,2,3,mean\n",
+        encoding="utf-8",
+    )
+    result = run(runner, example_url, "import", str(folder))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{folder / 'outcome_measurements.csv'}:2: study: unknown study 'nope' (not a key of "
+        "studies.csv)",
+        "exodb: 1 problem(s) found; nothing was written",
+    ]

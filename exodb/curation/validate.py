@@ -256,10 +256,13 @@ class _Validator:
             return
         position, scope = rows[0].index[col.name], rows[0].index[col.scope or ""]
         target = col.target or ""
+        studies = self.keys.get("studies", set())
         for row in rows:
             item, study = row.data[position], row.data[scope]
             if item is None or study is None or (study, item) in known:
                 continue
+            if study not in studies:
+                continue  # the unknown study is the problem, reported as such
             names = sorted(str(name) for owner, name in known if owner == study)
             close = CloseKeys(names).close(str(item)) if names else []
             hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
