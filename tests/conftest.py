@@ -173,6 +173,42 @@ def seeded_url(databases, template_url) -> str:
     return databases.copy(template_url)
 
 
+EXAMPLE_EXTRACTION = REPO / "examples" / "extraction"
+
+
+@pytest.fixture(scope="session")
+def example_template_url(databases, template_url) -> str:
+    """The bundled seeds with examples/extraction imported, as a curator would: the source of
+    the copies below, which no test connects to."""
+    from exodb.workflows.load import import_path
+
+    url = databases.copy(template_url)
+    engine = make_engine(url)
+    import_path(engine, EXAMPLE_EXTRACTION)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def example_extraction_url(databases, example_template_url) -> str:
+    """The example extraction, shared by the tests that only read."""
+    return databases.copy(example_template_url)
+
+
+@pytest.fixture(scope="session")
+def example_extraction_session(example_extraction_url):
+    engine = make_engine(example_extraction_url)
+    with session_factory(engine)() as s:
+        yield s
+    engine.dispose()
+
+
+@pytest.fixture
+def example_url(databases, example_template_url) -> str:
+    """A private copy of the example extraction, for tests that write."""
+    return databases.copy(example_template_url)
+
+
 @pytest.fixture
 def fresh_url(databases, template_url) -> str:
     """A private seeded database, for tests that write."""

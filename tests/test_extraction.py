@@ -32,13 +32,6 @@ def run(runner, url, *args):
     return result
 
 
-@pytest.fixture
-def example_url(runner, fresh_url) -> str:
-    result = run(runner, fresh_url, "import", str(EXAMPLE))
-    assert result.exit_code == 0, result.output
-    return fresh_url
-
-
 def rows(url: str, sql: str, **params) -> list[tuple]:
     engine = make_engine(url)
     with engine.connect() as connection:

@@ -17,32 +17,9 @@ from exodb import exports, queries, reports
 from exodb.cli import main
 from exodb.schema import tables as t
 from exodb.storage.connection import make_engine, session_factory
-from exodb.workflows.load import import_path
-
-from .conftest import REPO
 
 RAT, MOUSE = "example_rat_contusion", "example_mouse_compression"
 NEW_FILTERS = ("injury_model", "scale", "timepoint", "separation")
-
-
-@pytest.fixture(scope="module")
-def extraction_url(databases, template_url) -> str:
-    """The bundled seeds and the worked example, imported as a curator would."""
-    url = databases.copy(template_url)
-    engine = make_engine(url)
-    try:
-        import_path(engine, REPO / "examples" / "extraction")
-    finally:
-        engine.dispose()
-    return url
-
-
-@pytest.fixture(scope="module")
-def extracted(extraction_url):
-    engine = make_engine(extraction_url)
-    with session_factory(engine)() as session:
-        yield session
-    engine.dispose()
 
 
 def run(runner, url, *args):
@@ -107,14 +84,14 @@ IDS = [" ".join(q[0]) for q in QUESTIONS]
 
 
 @pytest.mark.parametrize(("options", "filters", "expected"), QUESTIONS, ids=IDS)
-def test_the_library_answers(extracted, options, filters, expected):
-    assert [key for key, _ in queries.study_keys(extracted, **filters)] == expected
-    assert [row.key for row in queries.studies(extracted, **filters)] == expected
+def test_the_library_answers(example_extraction_session, options, filters, expected):
+    assert [key for key, _ in queries.study_keys(example_extraction_session, **filters)] == expected
+    assert [row.key for row in queries.studies(example_extraction_session, **filters)] == expected
 
 
 @pytest.mark.parametrize(("options", "filters", "expected"), QUESTIONS, ids=IDS)
-def test_the_command_line_answers(runner, extraction_url, options, filters, expected):
-    assert keys_of(runner, extraction_url, *options) == expected
+def test_the_command_line_answers(runner, example_extraction_url, options, filters, expected):
+    assert keys_of(runner, example_extraction_url, *options) == expected
 
 
 def test_the_bundled_studies_have_no_extraction_to_filter_on(session):
@@ -146,19 +123,21 @@ def test_the_bundled_studies_have_no_extraction_to_filter_on(session):
         (["--separation", "magic"], "Error: unknown separation method 'magic'\n"),
     ],
 )
-def test_an_unknown_name_is_one_line_with_the_close_ones(runner, extraction_url, options, message):
-    result = run(runner, extraction_url, "studies", *options)
+def test_an_unknown_name_is_one_line_with_the_close_ones(
+    runner, example_extraction_url, options, message
+):
+    result = run(runner, example_extraction_url, "studies", *options)
     assert result.exit_code == 1
     assert result.stderr == message
     assert result.stdout == ""
 
 
-def test_an_unknown_name_in_the_library_suggests_the_same(extracted):
+def test_an_unknown_name_in_the_library_suggests_the_same(example_extraction_session):
     with pytest.raises(queries.UnknownName) as raised:
-        queries.studies(extracted, scale="BBX")
+        queries.studies(example_extraction_session, scale="BBX")
     assert (raised.value.kind, raised.value.suggestions) == ("outcome scale", ["BBB"])
     with pytest.raises(queries.UnknownName) as raised:
-        queries.study_keys(extracted, separation="sek")
+        queries.study_keys(example_extraction_session, separation="sek")
     assert str(raised.value) == "unknown separation method 'sek'; did you mean: sec?"
 
 
@@ -166,8 +145,10 @@ BAD_DAYS = "is not a number of days after injury: 0 or more, such as 28 or 0.5\n
 
 
 @pytest.mark.parametrize("typed", ["-1", "-0.5", "abc", "", "28d", "nan", "inf", "1e400", "٢٨"])
-def test_a_time_point_that_is_no_number_of_days_is_a_usage_error(runner, extraction_url, typed):
-    result = run(runner, extraction_url, "studies", "--timepoint", typed)
+def test_a_time_point_that_is_no_number_of_days_is_a_usage_error(
+    runner, example_extraction_url, typed
+):
+    result = run(runner, example_extraction_url, "studies", "--timepoint", typed)
     assert result.exit_code == 2
     assert result.stderr.endswith(f"Error: Invalid value for '--timepoint': {typed!r} {BAD_DAYS}")
     assert result.stdout == ""
@@ -203,14 +184,16 @@ def test_a_time_point_that_is_no_number_of_days_is_a_usage_error(runner, extract
         ),
     ],
 )
-def test_a_wrong_argument_in_the_library_names_itself(extracted, filters, error, message):
+def test_a_wrong_argument_in_the_library_names_itself(
+    example_extraction_session, filters, error, message
+):
     with pytest.raises(error) as raised:
-        queries.study_keys(extracted, **filters)
+        queries.study_keys(example_extraction_session, **filters)
     assert str(raised.value) == message
 
 
-def test_a_mistyped_injury_model_is_a_usage_error(runner, extraction_url):
-    result = run(runner, extraction_url, "studies", "--injury-model", "contsion")
+def test_a_mistyped_injury_model_is_a_usage_error(runner, example_extraction_url):
+    result = run(runner, example_extraction_url, "studies", "--injury-model", "contsion")
     assert result.exit_code == 2
     assert "Error: Invalid value for '--injury-model': 'contsion' is not one of 'contusion'," in (
         result.stderr
@@ -313,8 +296,8 @@ def test_the_filters_are_the_arguments_of_study_ids():
     assert set(NEW_FILTERS) <= set(arguments)
 
 
-def test_the_new_filters_have_their_help(runner, extraction_url):
-    text = " ".join(run(runner, extraction_url, "studies", "--help").stdout.split())
+def test_the_new_filters_have_their_help(runner, example_extraction_url):
+    text = " ".join(run(runner, example_extraction_url, "studies", "--help").stdout.split())
     for expected in (
         "--injury-model MODEL The injury of any animal model: contusion, compression,",
         "--scale SCALE An outcome measured on SCALE, by name or alias (BBB, BMS).",
@@ -348,29 +331,40 @@ def _matrix(runner, url, *options):
         (["--scale", "BMS", "--timepoint", "14"], [], "Filters: scale=BMS, timepoint=14"),
     ],
 )
-def test_the_evidence_matrix_honours_them(runner, extraction_url, options, expected, note):
-    rows, notes = _matrix(runner, extraction_url, *options)
+def test_the_evidence_matrix_honours_them(runner, example_extraction_url, options, expected, note):
+    rows, notes = _matrix(runner, example_extraction_url, *options)
     assert rows == expected
     assert note in notes
 
 
-def test_the_other_filtered_reports_and_the_network_honour_them(runner, extraction_url, extracted):
-    (gap_map, *_) = reports.gaps(extracted, scale="BBB")
+def test_the_other_filtered_reports_and_the_network_honour_them(
+    runner, example_extraction_url, example_extraction_session
+):
+    (gap_map, *_) = reports.gaps(example_extraction_session, scale="BBB")
     assert [r["source"] for r in gap_map.rows if r["studies"]] == ["bmsc"]
     convergence = run(
-        runner, extraction_url, "report", "convergence", "--scale", "nothing", "--format", "json"
+        runner,
+        example_extraction_url,
+        "report",
+        "convergence",
+        "--scale",
+        "nothing",
+        "--format",
+        "json",
     )
     assert convergence.exit_code == 1
     assert convergence.stderr == "Error: unknown outcome scale 'nothing'\n"
-    outcomes = run(runner, extraction_url, "report", "outcomes", "--timepoint", "-3")
+    outcomes = run(runner, example_extraction_url, "report", "outcomes", "--timepoint", "-3")
     assert outcomes.exit_code == 2
-    network = exports.evidence_network(extracted, separation="sec")
+    network = exports.evidence_network(example_extraction_session, separation="sec")
     assert list(network.nodes) == ["cell_source:uc_msc"]
     exported = run(
-        runner, extraction_url, "export", "network", "--format", "json", "--scale", "BBB"
+        runner, example_extraction_url, "export", "network", "--format", "json", "--scale", "BBB"
     )
     assert [n["id"] for n in json.loads(exported.stdout)["nodes"]] == ["cell_source:bmsc"]
-    matrix = reports.evidence_matrix(extracted, rows="species", injury_model="contusion")
+    matrix = reports.evidence_matrix(
+        example_extraction_session, rows="species", injury_model="contusion"
+    )
     assert [(r["species"], r["studies"].count) for r in matrix.rows] == [("rat", 1)]
 
 
@@ -405,8 +399,8 @@ PLANS = [
 
 @pytest.mark.sqlite_only
 @pytest.mark.parametrize(("filters", "indexes"), PLANS, ids=[" ".join(p[0]) for p in PLANS])
-def test_each_filter_reads_through_its_index(extraction_url, filters, indexes):
-    engine = make_engine(extraction_url)
+def test_each_filter_reads_through_its_index(example_extraction_url, filters, indexes):
+    engine = make_engine(example_extraction_url)
     captured = []
 
     def capture(conn, cursor, statement, parameters, context, executemany):

@@ -37,24 +37,6 @@ MOUSE_MISSING = [
 ]
 
 
-@pytest.fixture(scope="module")
-def example_url(databases, template_url) -> str:
-    """The bundled seeds with examples/extraction imported."""
-    url = databases.copy(template_url)
-    engine = make_engine(url)
-    import_path(engine, EXAMPLE)
-    engine.dispose()
-    return url
-
-
-@pytest.fixture(scope="module")
-def example(example_url):
-    engine = make_engine(example_url)
-    with session_factory(engine)() as session:
-        yield session
-    engine.dispose()
-
-
 def invoke(runner, url, *args):
     result = runner.invoke(main, ["--db", url, "report", "reporting-quality", *args])
     assert "Traceback" not in result.output, result.output
@@ -68,8 +50,8 @@ def by_preparation(report):
 # --- the library function -------------------------------------------------------------------
 
 
-def test_preparations_with_their_separation_markers_and_methods(example):
-    found = {p.study: p for p in queries.ev_preparations(example)}
+def test_preparations_with_their_separation_markers_and_methods(example_extraction_session):
+    found = {p.study: p for p in queries.ev_preparations(example_extraction_session)}
     assert sorted(found) == ["example_mouse_compression", "example_rat_contusion"]
     rat, mouse = found["example_rat_contusion"], found["example_mouse_compression"]
     assert (rat.preparation, rat.cell_source, rat.ref) == ("bmsc_ev", "bmsc", None)
@@ -98,26 +80,30 @@ def test_preparations_with_their_separation_markers_and_methods(example):
     assert mouse.markers == []
 
 
-def test_preparations_honour_the_study_filters(example):
-    assert [p.study for p in queries.ev_preparations(example, species="mouse")] == [
-        "example_mouse_compression"
-    ]
-    assert queries.ev_preparations(example, design="clinical") == []
+def test_preparations_honour_the_study_filters(example_extraction_session):
+    assert [
+        p.study for p in queries.ev_preparations(example_extraction_session, species="mouse")
+    ] == ["example_mouse_compression"]
+    assert queries.ev_preparations(example_extraction_session, design="clinical") == []
     with pytest.raises(TypeError, match="ev_preparations.*'speces'"):
-        queries.ev_preparations(example, speces="rat")
+        queries.ev_preparations(example_extraction_session, speces="rat")
 
 
 # --- the report -------------------------------------------------------------------------------
 
 
-def test_a_preparation_reporting_every_item_scores_100(example):
-    row = by_preparation(reports.misev_reporting(example))["example_rat_contusion", "bmsc_ev"]
+def test_a_preparation_reporting_every_item_scores_100(example_extraction_session):
+    row = by_preparation(reports.misev_reporting(example_extraction_session))[
+        "example_rat_contusion", "bmsc_ev"
+    ]
     assert [row[key] for key in misev.ITEM_KEYS] == ["yes"] * 9
     assert (row["reported"], row["applicable"], row["score"], row["missing"]) == (9, 9, 100, [])
 
 
-def test_a_preparation_reporting_two_items_scores_22(example):
-    row = by_preparation(reports.misev_reporting(example))["example_mouse_compression", "ucmsc_ev"]
+def test_a_preparation_reporting_two_items_scores_22(example_extraction_session):
+    row = by_preparation(reports.misev_reporting(example_extraction_session))[
+        "example_mouse_compression", "ucmsc_ev"
+    ]
     reported = [key for key in misev.ITEM_KEYS if row[key] == "yes"]
     assert reported == ["separation", "single_particle"]
     assert row["missing"] == MOUSE_MISSING
@@ -125,8 +111,8 @@ def test_a_preparation_reporting_two_items_scores_22(example):
     assert (row["reported"], row["applicable"], row["score"]) == (2, 9, 22)
 
 
-def test_rows_by_score_and_the_notes_say_what_they_mean(example):
-    report = reports.misev_reporting(example)
+def test_rows_by_score_and_the_notes_say_what_they_mean(example_extraction_session):
+    report = reports.misev_reporting(example_extraction_session)
     assert [(r["study"], r["score"]) for r in report.rows] == [
         ("example_rat_contusion", 100),
         ("example_mouse_compression", 22),
@@ -138,7 +124,7 @@ def test_rows_by_score_and_the_notes_say_what_they_mean(example):
         assert item.meaning in notes
     assert "share of the applicable items" in notes
     assert "sorted by score, highest first" in notes
-    not_extracted = len(queries.study_keys(example)) - 2
+    not_extracted = len(queries.study_keys(example_extraction_session)) - 2
     assert f"Not extracted: {not_extracted} of the {not_extracted + 2} studies" in notes
 
 
@@ -182,23 +168,23 @@ def test_an_item_marked_not_applicable_leaves_the_denominator(fresh_url, tmp_pat
 # --- the command: formats, filters, the figure, no preparations --------------------------------
 
 
-def test_every_format_renders(runner, example_url, example):
-    table = invoke(runner, example_url)
+def test_every_format_renders(runner, example_extraction_url, example_extraction_session):
+    table = invoke(runner, example_extraction_url)
     assert table.exit_code == 0, table.output
     assert table.stdout.startswith("Reporting quality of the EV preparations")
     assert "single-particle analysis" in table.stdout and "Note: Score:" in table.stdout
-    markdown = invoke(runner, example_url, "--format", "markdown").stdout
+    markdown = invoke(runner, example_extraction_url, "--format", "markdown").stdout
     assert markdown.startswith("### Reporting quality")
     assert "| example_rat_contusion " in markdown
-    latex = invoke(runner, example_url, "--format", "latex").stdout
+    latex = invoke(runner, example_extraction_url, "--format", "latex").stdout
     assert r"\begin{longtable}" in latex and r"score (\%)" in latex
     assert r"non\_ev\_marker" in latex  # the missing items, escaped
-    text = invoke(runner, example_url, "--format", "csv").stdout
+    text = invoke(runner, example_extraction_url, "--format", "csv").stdout
     assert text.splitlines()[0] == HEADER
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["study"] for r in rows] == ["example_rat_contusion", "example_mouse_compression"]
     assert rows[1]["missing"] == ";".join(MOUSE_MISSING)
-    payload = json.loads(invoke(runner, example_url, "--format", "json").stdout)
+    payload = json.loads(invoke(runner, example_extraction_url, "--format", "json").stdout)
     assert payload["columns"] == HEADER.split(",")
     mouse = payload["rows"][1]
     assert mouse["separation"] == "yes" and mouse["imaging"] == "no"
@@ -206,40 +192,47 @@ def test_every_format_renders(runner, example_url, example):
     assert mouse["missing"] == MOUSE_MISSING
     assert payload["rows"][0]["score"] == 100
     # The library's report renders the same JSON.
-    assert json.loads(render_report(reports.misev_reporting(example), "json")) == payload
+    assert (
+        json.loads(render_report(reports.misev_reporting(example_extraction_session), "json"))
+        == payload
+    )
 
 
-def test_output_file_picks_the_format(runner, example_url, tmp_path):
+def test_output_file_picks_the_format(runner, example_extraction_url, tmp_path):
     target = tmp_path / "quality.csv"
-    result = invoke(runner, example_url, "-o", str(target))
+    result = invoke(runner, example_extraction_url, "-o", str(target))
     assert result.exit_code == 0, result.output
     assert target.read_text(encoding="utf-8").splitlines()[0] == HEADER
 
 
-def test_filters_keep_only_the_studies_they_select(runner, example_url, example):
-    result = invoke(runner, example_url, "--species", "mouse", "--format", "json")
+def test_filters_keep_only_the_studies_they_select(
+    runner, example_extraction_url, example_extraction_session
+):
+    result = invoke(runner, example_extraction_url, "--species", "mouse", "--format", "json")
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
     assert [r["study"] for r in payload["rows"]] == ["example_mouse_compression"]
-    mice = len(queries.study_keys(example, species="mouse"))
+    mice = len(queries.study_keys(example_extraction_session, species="mouse"))
     assert f"Not extracted: {mice - 1} of the {mice} studies" in " ".join(payload["notes"])
     assert "Filters: species=mouse" in payload["notes"]
-    rats = reports.misev_reporting(example, species="rat")
+    rats = reports.misev_reporting(example_extraction_session, species="rat")
     assert [r["study"] for r in rats.rows] == ["example_rat_contusion"]
-    others = reports.misev_reporting(example, exosome_based=False, quantitative=False)
+    others = reports.misev_reporting(
+        example_extraction_session, exosome_based=False, quantitative=False
+    )
     assert others.rows == []
     assert others.notes[0].startswith("No EV preparation is extracted for the ")
     assert others.notes[-1] == "Filters: exosome_based=False"
-    unknown = invoke(runner, example_url, "--species", "quokka")
+    unknown = invoke(runner, example_extraction_url, "--species", "quokka")
     assert unknown.exit_code == 1
     assert "unknown species 'quokka'" in unknown.stderr
 
 
 @pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
-def test_figure_is_written(runner, example_url, tmp_path, suffix):
+def test_figure_is_written(runner, example_extraction_url, tmp_path, suffix):
     pytest.importorskip("matplotlib")
     target = tmp_path / f"quality{suffix}"
-    result = invoke(runner, example_url, "--figure", str(target), "--format", "csv")
+    result = invoke(runner, example_extraction_url, "--figure", str(target), "--format", "csv")
     assert result.exit_code == 0, result.output
     assert f"exodb: wrote {target}" in result.stderr
     assert result.stdout.splitlines()[0] == HEADER
@@ -254,10 +247,12 @@ def test_figure_is_written(runner, example_url, tmp_path, suffix):
             assert text in data
 
 
-def test_figure_without_matplotlib_says_how_to_install(runner, example_url, tmp_path, monkeypatch):
+def test_figure_without_matplotlib_says_how_to_install(
+    runner, example_extraction_url, tmp_path, monkeypatch
+):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     target = tmp_path / "quality.png"
-    result = invoke(runner, example_url, "--figure", str(target))
+    result = invoke(runner, example_extraction_url, "--figure", str(target))
     assert result.exit_code == 1
     assert result.stderr.strip() == (
         "Error: the figure needs matplotlib: pip install 'exodb[figures]'"
@@ -265,8 +260,8 @@ def test_figure_without_matplotlib_says_how_to_install(runner, example_url, tmp_
     assert not target.exists()
 
 
-def test_figure_of_another_kind_is_refused(runner, example_url, tmp_path):
-    result = invoke(runner, example_url, "--figure", str(tmp_path / "quality.jpg"))
+def test_figure_of_another_kind_is_refused(runner, example_extraction_url, tmp_path):
+    result = invoke(runner, example_extraction_url, "--figure", str(tmp_path / "quality.jpg"))
     assert result.exit_code == 1
     assert "the figure must be a .png, .svg or .pdf file, not 'quality.jpg'" in result.stderr
 

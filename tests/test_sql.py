@@ -265,17 +265,6 @@ RECIPES = re.findall(
 )
 
 
-@pytest.fixture(scope="session")
-def example_extraction_url(databases, template_url) -> str:
-    url = databases.copy(template_url)
-    from exodb.workflows.load import import_path
-
-    engine = make_engine(url)
-    import_path(engine, REPO / "examples" / "extraction")
-    engine.dispose()
-    return url
-
-
 def test_cookbook_has_at_least_fifteen_questions():
     assert len(RECIPES) >= 15
     assert len(RECIPES) == COOKBOOK.count("```sql")

@@ -40,11 +40,7 @@ def arms_of_studies(session: Session, ids: list[int]) -> dict[int, list[dict[str
         # Treated arms first ('treatment' sorts after 'control'), then by name.
         .order_by(arm.c.role.desc(), arm.c.label)
     )
-    found = by_parent(session, stmt, arm.c.study_id, ids)
-    return {
-        study: [{k: v for k, v in row._mapping.items() if k != "study_id"} for row in rows]
-        for study, rows in found.items()
-    }
+    return _by_study(session, stmt, arm.c.study_id, ids)
 
 
 def measurements_of_studies(session: Session, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
@@ -70,8 +66,13 @@ def measurements_of_studies(session: Session, ids: list[int]) -> dict[int, list[
         .join(scale, scale.c.id == m.c.outcome_scale_id)
         .order_by(arm.c.label, scale.c.key, m.c.timepoint_days)
     )
-    found = by_parent(session, stmt, m.c.study_id, ids)
+    return _by_study(session, stmt, m.c.study_id, ids)
+
+
+def _by_study(session: Session, stmt: Any, study: Any, ids: list[int]) -> dict[int, list[dict]]:
+    """The rows of ``stmt`` (the study's id first) as dicts without that id, by study."""
+    found = by_parent(session, stmt, study, ids)
     return {
-        study: [{k: v for k, v in row._mapping.items() if k != "study_id"} for row in rows]
-        for study, rows in found.items()
+        key: [{k: v for k, v in row._mapping.items() if k != "study_id"} for row in rows]
+        for key, rows in found.items()
     }
