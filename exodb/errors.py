@@ -29,6 +29,11 @@ class SeedError(Exception):
         super().__init__(head + more)
 
 
+class InputFileError(SeedError):
+    """A data file given to a command (a meta-analysis CSV, say) has impossible values; like a
+    seed file's, each problem names the file, line and column."""
+
+
 class SchemaError(RuntimeError):
     """The database is not at the schema this version of exodb expects."""
 

@@ -304,7 +304,16 @@ def _measurement_text(m: dict[str, Any]) -> str:
 
 def render_report(report: Any, fmt: str = "table", *, spreadsheet_safe: bool = False) -> str:
     """Render a :class:`exodb.reports.Report` (or a list of them) in ``fmt`` (for
-    ``spreadsheet_safe``, see :func:`render`)."""
+    ``spreadsheet_safe``, see :func:`render`).
+
+    A meta-analysis (:class:`exodb.reports.pooled.MetaAnalysisReport`) is its JSON document
+    in JSON, its tidy table in CSV, and its parts in the other formats."""
+    if hasattr(report, "payload") and hasattr(report, "parts"):
+        if fmt == "json":
+            return _to_json(report.payload)
+        if fmt == "csv":
+            return _one_report(report.tidy, "csv", spreadsheet_safe)
+        report = report.parts
     reports = report if isinstance(report, list) else [report]
     if fmt == "json":
         payload = [

@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("records", "import_command"),
     "init": ("admin", "init"),
     "mechanisms": ("listings", "mechanisms"),
+    "meta-analysis": ("synthesis", "meta_analysis_command"),
     "molecules": ("listings", "molecules"),
     "notes": ("listings", "notes"),
     "pathways": ("listings", "pathways"),

@@ -58,7 +58,7 @@ class Context:
 MAX_PROBLEMS_SHOWN = 50
 
 
-def _report_problems(problems: Sequence[Any]) -> None:
+def _report_problems(problems: Sequence[Any], outcome: str = "nothing was written") -> None:
     for problem in problems[:MAX_PROBLEMS_SHOWN]:
         click.echo(str(problem), err=True)
     hidden = len(problems) - MAX_PROBLEMS_SHOWN
@@ -73,7 +73,7 @@ def _report_problems(problems: Sequence[Any]) -> None:
             'before? (`exodb sql "SELECT * FROM import_log"` lists earlier imports)',
             err=True,
         )
-    click.echo(f"exodb: {len(problems):,} problem(s) found; nothing was written", err=True)
+    click.echo(f"exodb: {len(problems):,} problem(s) found; {outcome}", err=True)
 
 
 def _user_errors(func: Callable) -> Callable:
@@ -93,6 +93,7 @@ def _user_errors(func: Callable) -> Callable:
             DiskFull,
             ForeignDatabase,
             ImportsPresent,
+            InputFileError,
             NotWritable,
             OutputError,
             ReadOnlyError,
@@ -104,6 +105,9 @@ def _user_errors(func: Callable) -> Callable:
 
         try:
             return func(*args, **kwargs)
+        except InputFileError as exc:  # a file to compute from, not to load
+            _report_problems(exc.problems, "nothing was computed")
+            sys.exit(1)
         except SeedError as exc:
             _report_problems(exc.problems)
             sys.exit(1)

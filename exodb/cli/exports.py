@@ -1,4 +1,5 @@
-"""``exodb export``: references, the evidence network and the database as seed files."""
+"""``exodb export``: references, the evidence network, the database as seed files, and the
+comparisons a meta-analysis pools."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from exodb.cli.common import (
     study_filter_options,
     write,
 )
+from exodb.cli.synthesis import breaks, outcome_options
 
 
 @click.group()
@@ -102,3 +104,46 @@ def export_csv(ctx: Context, folder: str, force: bool, spreadsheet_safe: bool) -
         f"exodb: wrote {records} records (header rows not counted) in {len(counts)} files to "
         f"{folder}"
     )
+
+
+@export.command("meta")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("metafor",)),
+    default="metafor",
+    show_default=True,
+    help="metafor: a CSV that escalc() reads as it is.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@outcome_options
+@study_filter_options
+@pass_context
+@_user_errors
+def export_meta(
+    ctx: Context,
+    fmt: str,
+    output: str | None,
+    outcomes: tuple[str, ...],
+    measure: str | None,
+    by: str | None,
+    dose_breaks: str | None,
+    shared_control: str,
+    **filters: Any,
+) -> None:
+    """The comparisons `exodb report meta-analysis` pools, one per row, in metafor's column
+    names (SDs as pooled, derived ones included; n2i after a shared control is split), so
+    that R can check exodb's numbers: escalc("MD", m1i=m1i, sd1i=sd1i, ...)."""
+    from exodb import reports
+    from exodb.render import render_report
+
+    table = reports.metafor_table(
+        ctx.session(),
+        outcomes,
+        measure=measure.upper() if measure else None,
+        by=by,
+        dose_breaks=breaks(dose_breaks),
+        shared_control=shared_control,
+        **filters,
+    )
+    write(render_report(table, "csv"), output)

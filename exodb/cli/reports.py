@@ -20,12 +20,13 @@ from exodb.cli.common import (
     protected_files,
     study_filter_options,
 )
+from exodb.cli.synthesis import breaks, outcome_options, pooling_options
 
 
 @click.group()
 def report() -> None:
     """Reports for review writing: the review's tables, cross-tabs, gaps, outcomes, reporting
-    quality, summary.
+    quality, meta-analysis, summary.
 
     Every report takes --format table|markdown|latex|csv|json and -o FILE.
     """
@@ -169,6 +170,52 @@ def reporting_quality_command(
     elif figure:
         click.echo(f"exodb: no EV preparation in the selection; {figure} not drawn", err=True)
     emit_report(quality, fmt, output)
+
+
+@report.command("meta-analysis")
+@outcome_options
+@pooling_options
+@study_filter_options
+@output_options
+@pass_context
+@_user_errors
+def meta_analysis_command(
+    ctx: Context,
+    fmt: str | None,
+    output: str | None,
+    outcomes: tuple[str, ...],
+    measure: str | None,
+    by: str | None,
+    dose_breaks: str | None,
+    shared_control: str,
+    method: str,
+    knha: bool,
+    level: float,
+    forest: str | None,
+    funnel: str | None,
+    **filters: Any,
+) -> None:
+    """Pool the extraction's comparisons (each treated arm against the control arm it names)
+    on an outcome scale, at --timepoint DAYS (default: each comparison's last), in the
+    studies the filters select: effect sizes, weights, the pooled effect with confidence and
+    prediction intervals, heterogeneity, subgroups, leave-one-out and Egger's test."""
+    from exodb import reports
+    from exodb.cli.synthesis import draw_plots
+
+    result = reports.meta_analysis(
+        ctx.session(),
+        outcomes,
+        measure=measure.upper() if measure else None,
+        method=method.upper(),
+        knha=knha,
+        by=by,
+        dose_breaks=breaks(dose_breaks),
+        shared_control=shared_control,
+        level=level,
+        **filters,
+    )
+    draw_plots(result, forest, funnel)
+    emit_report(result, fmt, output)
 
 
 @report.command("summary")

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from exodb.errors import UnknownName
 from exodb.queries.arguments import MAX_REFERENCE_NUMBER, check_arguments
+from exodb.queries.comparisons import ComparisonRow, GroupSummary, comparisons
 from exodb.queries.details import study_details, study_details_by_id
 from exodb.queries.filters import STUDY_FILTERS, among, study_ids
 from exodb.queries.listings import (
@@ -75,11 +76,13 @@ __all__ = [
     "MIRNA_DETAILS",
     "STUDY_FILTERS",
     "CellSourceRow",
+    "ComparisonRow",
     "ComponentRow",
     "CurationNoteRow",
     "DeliverySystemRow",
     "EpidemiologyRow",
     "EvPreparationRow",
+    "GroupSummary",
     "Marker",
     "MechanismRow",
     "MoleculeRow",
@@ -92,6 +95,7 @@ __all__ = [
     "among",
     "cell_source_subtree",
     "cell_sources",
+    "comparisons",
     "check_arguments",
     "curation_notes",
     "delivery_systems",

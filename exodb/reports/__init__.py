@@ -11,6 +11,9 @@ footnotes. :mod:`exodb.render` turns it into text, Markdown, LaTeX, CSV or JSON.
 - :mod:`~exodb.reports.overview`: the one-page summary and the quantitative outcomes;
 - :mod:`~exodb.reports.reporting_quality`: the MISEV reporting items each EV preparation
   reports (:func:`misev_reporting`);
+- :mod:`~exodb.reports.meta_analysis`: the extraction's comparisons pooled
+  (:func:`meta_analysis`), reported by :mod:`~exodb.reports.pooled` (which also pools a CSV,
+  :func:`meta_analysis_of_file`);
 - :mod:`~exodb.reports.cache`: cross-tabs kept until the data change;
 - :mod:`~exodb.reports.figures`: the evidence matrix and the reporting items as heatmaps.
 
@@ -26,7 +29,9 @@ from exodb.reports.dimensions import (
     _species_ancestors,
 )
 from exodb.reports.gapmap import GAP_SPECIES, gaps
+from exodb.reports.meta_analysis import BY_DIMENSIONS, meta_analysis, metafor_table
 from exodb.reports.overview import outcomes, summary
+from exodb.reports.pooled import MetaAnalysisReport, meta_analysis_of_file
 from exodb.reports.report import Count, Report, cite
 from exodb.reports.reporting_quality import misev_reporting
 from exodb.reports.tables import (
@@ -36,16 +41,21 @@ from exodb.reports.tables import (
 )
 
 __all__ = [
+    "BY_DIMENSIONS",
     "CARGO_ROLES",
     "COLUMN_DIMENSIONS",
     "GAP_SPECIES",
     "ROW_DIMENSIONS",
     "Count",
+    "MetaAnalysisReport",
     "Report",
     "cite",
     "convergence",
     "evidence_matrix",
     "gaps",
+    "meta_analysis",
+    "meta_analysis_of_file",
+    "metafor_table",
     "misev_reporting",
     "molecule_ancestry",
     "outcomes",

@@ -38,11 +38,13 @@ def _pyplot() -> Any:
     return plt
 
 
-def _save(plt: Any, fig: Any, path: Path, protect: Iterable[Path]) -> Path:
-    """Write ``fig`` to ``path`` atomically, never over a file in ``protect``, and close it."""
+def _save(plt: Any, fig: Any, path: Path, protect: Iterable[Path], *, tight: bool = True) -> Path:
+    """Write ``fig`` to ``path`` atomically, never over a file in ``protect``, and close it
+    (laid out tightly unless the figure placed its own margins)."""
     from exodb.io.safefile import atomic_output
 
-    fig.tight_layout()
+    if tight:
+        fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         with atomic_output(path, protect=protect) as handle:
