@@ -356,8 +356,13 @@ def _derived_note(extra: list[dict]) -> str:
     from exodb.synthesis.dispersion import DERIVATIONS
 
     count = sum(1 for e in extra if e["derived"])
-    rules = "; ".join(DERIVATIONS[k] for k in ("sem", "ci95", "iqr"))
+    said = " ".join(d for e in extra for d in e["derived"])
+    rules = [DERIVATIONS[kind] for kind in ("sem", "ci95", "iqr") if f"from {kind}" in said]
+    if "median as mean" in said and DERIVATIONS["iqr"] not in rules:
+        rules.append("a median used as the mean")
+    if "normal value" in said:
+        rules.append("without a sham group, NMD's normal value is the scale's")
     return (
-        f"{count} comparison(s) use a derived SD or a median (column derived): {rules}. "
-        "Cochrane Handbook 6.5.2."
+        f"{count} comparison(s) rest on derived numbers (column derived): {'; '.join(rules)} "
+        "(Cochrane Handbook 6.5.2)."
     )
