@@ -278,10 +278,12 @@ def test_every_command_that_selects_studies_takes_the_filters():
         if "cell_source" in names and "cargo" in names:
             selecting[" ".join(path)] = names
     assert sorted(selecting) == [
+        "export meta",
         "export network",
         "report convergence",
         "report evidence-matrix",
         "report gaps",
+        "report meta-analysis",
         "report outcomes",
         "report reporting-quality",
         "studies",

@@ -416,3 +416,57 @@ def test_text_rendering_rounds_to_metafors_printed_digits(normand_csv):
     text = render_report(report, "table")
     assert "-0.3552" in text and "-2.3176" in text
     assert np.isclose(report.payload["yi"][0], -0.35517, atol=5e-5)
+
+
+# --- meta-regression where users meet it ------------------------------------------------------
+
+
+def test_csv_meta_regression_reproduces_metafors_mixed_effects_model(runner, tmp_path):
+    # test_analysis_example_raudenbush1985.r: rma(yi, vi, mods = ~ weeks.c), weeks capped at 3
+    lines = (REFERENCE / "dat.raudenbush1985.txt").read_text().splitlines()
+    header = lines[0].split()
+    rows = [dict(zip(header, line.split()[-len(header) :], strict=True)) for line in lines[1:]]
+    path = tmp_path / "teachers.csv"
+    path.write_text(
+        "study,yi,vi,weeks_c\n"
+        + "".join(f"{r['study']},{r['yi']},{r['vi']},{min(int(r['weeks']), 3)}\n" for r in rows)
+    )
+    result = run(runner, "meta-analysis", str(path), "--moderator", "weeks_c", "--format", "json")
+    assert result.exit_code == 0, result.output
+    regression = json.loads(result.output)["meta_regression"]
+    coefficients = regression["coefficients"]
+    assert [c["name"] for c in coefficients] == ["intrcpt", "weeks_c"]
+    assert [round(c["estimate"], 4) for c in coefficients] == [0.4072, -0.1572]
+    assert [round(c["statistic"], 4) for c in coefficients] == [4.6782, -4.3884]
+    assert round(regression["QE"], 4) == 16.5708 and regression["QM_df"] == 1
+    text = run(runner, "meta-analysis", str(path), "--moderator", "weeks_c").output
+    assert "meta-regression on weeks_c" in text and "Test of the moderator weeks_c: QM" in text
+
+
+def test_csv_meta_regression_on_a_text_column_is_categorical(runner, tmp_path):
+    path = tmp_path / "cat.csv"
+    path.write_text(
+        "study,yi,vi,route\na,0.5,0.04,iv\nb,0.7,0.05,iv\nc,0.1,0.04,local\nd,0.2,0.06,local\n"
+    )
+    doc = json.loads(
+        run(runner, "meta-analysis", str(path), "--moderator", "route", "--format", "json").output
+    )
+    names = [c["name"] for c in doc["meta_regression"]["coefficients"]]
+    assert names == ["intrcpt", "route[local]"]
+
+
+def test_report_meta_regression_on_time_point(example_extraction_session):
+    result = reports.meta_analysis(
+        example_extraction_session, ["BBB"], by="timepoint", moderator="timepoint"
+    )
+    regression = result.payload["meta_regression"]
+    assert regression["moderator"] == "timepoint"
+    days = [s["day"] for s in result.payload["studies"]]
+    expected = synthesis.meta_regression(
+        result.payload["yi"], result.payload["vi"], {"timepoint": days}
+    )
+    assert regression["coefficients"][1]["estimate"] == pytest.approx(
+        expected.coefficients[1].estimate
+    )
+    with pytest.raises(ValueError, match="unknown moderator 'weight'"):
+        reports.meta_analysis(example_extraction_session, ["BBB"], moderator="weight")

@@ -20,7 +20,7 @@ from exodb.cli.common import (
     protected_files,
     study_filter_options,
 )
-from exodb.cli.synthesis import breaks, outcome_options, pooling_options
+from exodb.cli.synthesis import BY_CHOICES, breaks, outcome_options, pooling_options
 
 
 @click.group()
@@ -174,6 +174,11 @@ def reporting_quality_command(
 
 @report.command("meta-analysis")
 @outcome_options
+@click.option(
+    "--moderator",
+    type=click.Choice(BY_CHOICES),
+    help="Meta-regression on this study dimension (dose and timepoint as numbers).",
+)
 @pooling_options
 @study_filter_options
 @output_options
@@ -188,6 +193,7 @@ def meta_analysis_command(
     by: str | None,
     dose_breaks: str | None,
     shared_control: str,
+    moderator: str | None,
     method: str,
     knha: bool,
     level: float,
@@ -212,6 +218,7 @@ def meta_analysis_command(
         dose_breaks=breaks(dose_breaks),
         shared_control=shared_control,
         level=level,
+        moderator=moderator,
         **filters,
     )
     draw_plots(result, forest, funnel)

@@ -145,6 +145,11 @@ def draw_plots(report: Any, forest: str | None, funnel: str | None) -> None:
 )
 @pooling_options
 @click.option("--by", metavar="COLUMN", help="Subgroups by the values of COLUMN.")
+@click.option(
+    "--moderator",
+    metavar="COLUMN",
+    help="Meta-regression on COLUMN (numbers: continuous; text: categorical).",
+)
 @output_options
 @pass_context
 @_user_errors
@@ -158,6 +163,7 @@ def meta_analysis_command(
     forest: str | None,
     funnel: str | None,
     by: str | None,
+    moderator: str | None,
     fmt: str | None,
     output: str | None,
 ) -> None:
@@ -168,8 +174,8 @@ def meta_analysis_command(
     yi,vi (or sei); RR and OR take ai,bi,ci,di or ai,n1i,ci,n2i.
 
     Prints the comparisons with their weights, the pooled effect with its confidence and
-    prediction intervals, tau², I², H² and Q, leave-one-out and Egger's test. Needs no
-    database.
+    prediction intervals, tau², I², H² and Q, leave-one-out and Egger's test; subgroups
+    with --by, a meta-regression with --moderator. Needs no database.
     """
     from exodb.reports.pooled import meta_analysis_of_file
 
@@ -180,6 +186,7 @@ def meta_analysis_command(
         knha=knha,
         by=by,
         level=level,
+        moderator=moderator,
     )
     draw_plots(report, forest, funnel)
     emit_report(report, fmt, output)

@@ -43,6 +43,8 @@ class Selection:
     extra: list[dict[str, Any]] = field(default_factory=list)
     controls: list[str] = field(default_factory=list)
     groups: list[str] = field(default_factory=list)
+    moderator: str | None = None
+    moderated: list[Any] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     excluded: list[str] = field(default_factory=list)
 
@@ -54,15 +56,12 @@ def select_comparisons(
     measure: str | None = None,
     by: str | None = None,
     dose_breaks: Sequence[float] = (),
+    moderator: str | None = None,
     **filters: Any,
 ) -> Selection:
     """The comparisons :func:`meta_analysis` pools (see there for the arguments), before any
     shared control is split."""
-    if by is not None and by.replace("_", "-") not in BY_DIMENSIONS:
-        raise ValueError(
-            f"unknown subgroup dimension '{by}'; choose one of {', '.join(BY_DIMENSIONS)}"
-        )
-    by = by.replace("_", "-") if by else None
+    by, moderator = _dimension(by, "subgroup"), _dimension(moderator, "moderator")
     timepoint = filters.pop("timepoint", None)
     rows = queries.comparisons(session, outcomes, timepoint=timepoint, **filters)
     notes: list[str] = []
@@ -80,12 +79,20 @@ def select_comparisons(
             f"MD pools one scale, and these comparisons are on {', '.join(scales)}: use "
             "--measure SMD or NMD, or one --outcome"
         )
-    selection = Selection(chosen, scales, by, notes=notes)
-    ancestors = _rollup(session) if by == "cell-source" else {}
+    selection = Selection(chosen, scales, by, moderator=moderator, notes=notes)
+    ancestors = _rollup(session) if "cell-source" in (by, moderator) else {}
+    units = {r.dose_unit for r in rows if r.dose_unit}
+    if moderator == "dose" and len(units) > 1:
+        raise ValueError(
+            f"the doses are in {', '.join(sorted(units))}: a meta-regression on dose needs "
+            "one unit (--by dose compares bands within each unit)"
+        )
     for row in rows:
         label = _label(row, scales, by)
         try:
             numbers, derived = _numbers(row, chosen)
+            if moderator == "dose" and row.dose_amount is None:
+                raise _Excluded("no dose, for the meta-regression on dose")
         except _Excluded as why:
             selection.excluded.append(f"{label} ({why})")
             continue
@@ -107,6 +114,8 @@ def select_comparisons(
             f"{row.study} {row.control.arm} ({row.scale}, day {row.timepoint_days:g})"
         )
         selection.groups.append(_group(row, by, dose_breaks, ancestors))
+        if moderator is not None:
+            selection.moderated.append(_moderator_value(row, moderator, ancestors))
     if selection.excluded:
         notes.append(
             f"Left out ({len(selection.excluded)}): " + "; ".join(selection.excluded) + "."
@@ -122,6 +131,24 @@ def select_comparisons(
     if active:
         notes.append("Filters: " + ", ".join(f"{k}={v}" for k, v in active.items()))
     return selection
+
+
+def _dimension(name: str | None, role: str) -> str | None:
+    if name is None:
+        return None
+    spelled = name.replace("_", "-")
+    if spelled not in BY_DIMENSIONS:
+        raise ValueError(f"unknown {role} '{name}'; choose one of {', '.join(BY_DIMENSIONS)}")
+    return spelled
+
+
+def _moderator_value(row: ComparisonRow, moderator: str, ancestors: dict) -> Any:
+    """Dose and time point as numbers (a continuous moderator); the others as categories."""
+    if moderator == "dose":
+        return float(row.dose_amount)
+    if moderator == "timepoint":
+        return float(row.timepoint_days)
+    return _group(row, moderator, (), ancestors)
 
 
 def _split_controls(selection: Selection, shared_control: str) -> None:
@@ -145,6 +172,7 @@ def meta_analysis(
     dose_breaks: Sequence[float] = (),
     shared_control: str = "split",
     level: float = 0.95,
+    moderator: str | None = None,
     **filters: Any,
 ) -> MetaAnalysisReport:
     """Pool the comparisons on ``outcomes`` of the studies passing ``filters`` (those of
@@ -155,11 +183,18 @@ def meta_analysis(
     ``by`` is one of :data:`BY_DIMENSIONS`; ``dose_breaks`` cut doses into bands (in each
     arm's own unit; without breaks each dose is its own band). Cell sources roll up to the
     source Table 1 profiles. ``shared_control`` is ``split`` or ``flag``
-    (:mod:`exodb.synthesis.sharedcontrol`)."""
+    (:mod:`exodb.synthesis.sharedcontrol`). ``moderator`` (one of :data:`BY_DIMENSIONS`;
+    dose and time point continuous, the others categorical) adds a meta-regression."""
     from exodb.synthesis.analysis import analyse
 
     selection = select_comparisons(
-        session, outcomes, measure=measure, by=by, dose_breaks=dose_breaks, **filters
+        session,
+        outcomes,
+        measure=measure,
+        by=by,
+        dose_breaks=dose_breaks,
+        moderator=moderator,
+        **filters,
     )
     count = len(selection.labels)
     if count < 2:
@@ -181,6 +216,8 @@ def meta_analysis(
         groups=selection.groups if selection.by else None,
         controls=selection.controls,
         shared_control=shared_control,
+        moderator=selection.moderator,
+        moderator_values=selection.moderated if selection.moderator else None,
     )
     _split_controls(selection, shared_control)
     return meta_analysis_report(

@@ -158,6 +158,8 @@ def meta_analysis_report(
             key="meta-analysis",
         ),
     ]
+    if analysis.regression is not None:
+        parts.append(_regression_report(title, analysis))
     if analysis.leave_one_out:
         parts.append(_leave_one_out_report(title, analysis))
     # One table for CSV: a comparison's effect is its estimate, its sqrt(vi) its se.
@@ -203,6 +205,43 @@ def _findings(analysis: Any) -> list[str]:
     return found
 
 
+REGRESSION_COLUMNS = ["coefficient", "estimate", "se", "statistic", "pval", "ci_lb", "ci_ub"]
+
+
+def _regression_report(title: str, analysis: Any) -> Report:
+    r = analysis.regression
+    rows = [
+        {
+            "coefficient": c.name,
+            "estimate": c.estimate,
+            "se": c.se,
+            "statistic": c.statistic,
+            "pval": c.pval,
+            "ci_lb": c.ci_lb,
+            "ci_ub": c.ci_ub,
+        }
+        for c in r.coefficients
+    ]
+    test = r.moderators
+    kind = f"F({test.df}, {test.df2})" if test.df2 else f"QM (df = {test.df})"
+    notes = [
+        f"Test of the moderator {analysis.moderator}: {kind} = {test.QM:.4f}, "
+        f"p = {test.pval:.4g}. Residual heterogeneity: tau² = {r.tau2:.4g}, "
+        f"QE = {r.QE:.4f} (df = {r.QE_df}), p = {r.QE_p:.4g}"
+        + (f"; R² = {r.R2:.1f}%." if r.R2 is not None else "."),
+        "A categorical moderator is coded against its first level in sorted order "
+        "(R's treatment contrasts).",
+    ]
+    return Report(
+        f"{title}: meta-regression on {analysis.moderator}",
+        REGRESSION_COLUMNS,
+        {"statistic": "t" if test.df2 else "z", **POOLED_HEADERS},
+        [_shown(row) for row in rows],
+        notes=notes,
+        key="meta-analysis",
+    )
+
+
 def _leave_one_out_report(title: str, analysis: Any) -> Report:
     rows = [
         {
@@ -238,6 +277,24 @@ def _payload(analysis: Any, title: str, comparisons: list[dict], notes: list[str
             "df": s.df,
             "pval": s.pval,
         }
+    regression = None
+    if analysis.regression is not None:
+        r = analysis.regression
+        regression = {
+            "moderator": analysis.moderator,
+            "coefficients": [vars(c) for c in r.coefficients],
+            "QM": r.moderators.QM,
+            "QM_df": r.moderators.df,
+            "QM_df2": r.moderators.df2,
+            "QM_p": r.moderators.pval,
+            "tau2": r.tau2,
+            "I2": r.I2,
+            "H2": r.H2,
+            "QE": r.QE,
+            "QE_df": r.QE_df,
+            "QE_p": r.QE_p,
+            "R2": r.R2,
+        }
     egger = None
     if analysis.egger is not None:
         e = analysis.egger
@@ -264,6 +321,7 @@ def _payload(analysis: Any, title: str, comparisons: list[dict], notes: list[str
             for label, r in zip(analysis.labels, analysis.leave_one_out, strict=False)
         ],
         "egger": egger,
+        "meta_regression": regression,
         "notes": notes,
     }
 
@@ -276,13 +334,14 @@ def meta_analysis_of_file(
     knha: bool = False,
     by: str | None = None,
     level: float = 0.95,
+    moderator: str | None = None,
 ) -> MetaAnalysisReport:
     """Pool the comparisons of a CSV in metafor's column names
-    (:mod:`exodb.synthesis.csvtable`)."""
+    (:mod:`exodb.synthesis.csvtable`); ``by`` and ``moderator`` name columns of it."""
     from exodb.synthesis.analysis import analyse
     from exodb.synthesis.csvtable import read_comparisons
 
-    table = read_comparisons(path, measure=measure, by=by)
+    table = read_comparisons(path, measure=measure, by=by, moderator=moderator)
     analysis = analyse(
         table.measure,
         table.columns,
@@ -292,5 +351,7 @@ def meta_analysis_of_file(
         level=level,
         by=by,
         groups=table.groups,
+        moderator=moderator,
+        moderator_values=table.moderator,
     )
     return meta_analysis_report(analysis, title=f"Meta-analysis of {path}")

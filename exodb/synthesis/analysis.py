@@ -13,6 +13,7 @@ import numpy as np
 
 from exodb.synthesis.effects import COLUMNS, DESCRIPTIONS, EffectSizes, effect_sizes
 from exodb.synthesis.pooling import Pooled, pool
+from exodb.synthesis.regression import MetaRegression, meta_regression
 from exodb.synthesis.sensitivity import EggerTest, egger_test, leave_one_out
 from exodb.synthesis.sharedcontrol import shared_control_adjusted
 from exodb.synthesis.subgroups import SubgroupAnalysis, subgroup_analysis
@@ -37,6 +38,8 @@ class MetaAnalysis:
     leave_one_out: tuple[Pooled, ...]
     egger: EggerTest | None
     notes: tuple[str, ...]
+    moderator: str | None = None
+    regression: MetaRegression | None = None
 
     @property
     def k(self) -> int:
@@ -56,12 +59,16 @@ def analyse(
     controls: Sequence[Hashable] | None = None,
     shared_control: str = "split",
     notes: Sequence[str] = (),
+    moderator: str | None = None,
+    moderator_values: Sequence[Any] | None = None,
 ) -> MetaAnalysis:
     """Compute ``measure`` for each comparison (``labels`` name them) and pool them.
 
     ``controls`` names each comparison's control group; comparisons that name the same one
     share it, and ``shared_control`` (``split`` or ``flag``) says what is done about it.
-    ``groups`` gives each comparison's subgroup (of the dimension ``by``)."""
+    ``groups`` gives each comparison's subgroup (of the dimension ``by``), and
+    ``moderator_values`` each one's value of ``moderator`` for a meta-regression (numbers: a
+    continuous moderator; anything else: a categorical one)."""
     said = list(notes)
     columns = {name: np.asarray(values, dtype=float) for name, values in columns.items()}
     if controls is not None and "n2i" in COLUMNS[measure]:
@@ -87,6 +94,16 @@ def analyse(
                 f"Egger's test on {effects.k} comparisons has little power (at least "
                 f"{EGGER_ADVISED} are advised); read it as descriptive."
             )
+    regression = None
+    if moderator_values is not None:
+        regression = meta_regression(
+            effects.yi,
+            effects.vi,
+            {moderator or "moderator": list(moderator_values)},
+            method=method,
+            knha=knha,
+            level=level,
+        )
     said.insert(0, _conventions(measure, method, knha, level))
     return MetaAnalysis(
         measure=measure,
@@ -102,6 +119,8 @@ def analyse(
         leave_one_out=loo,
         egger=egger,
         notes=tuple(said),
+        moderator=moderator,
+        regression=regression,
     )
 
 

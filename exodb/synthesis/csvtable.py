@@ -34,6 +34,7 @@ class ComparisonTable:
     labels: tuple[str, ...]
     columns: dict[str, list[float]]
     groups: tuple[str, ...] | None
+    moderator: tuple[float | str, ...] | None = None
 
 
 def measure_of(header: list[str], measure: str | None) -> str:
@@ -44,7 +45,11 @@ def measure_of(header: list[str], measure: str | None) -> str:
 
 
 def read_comparisons(
-    path: str | Path, *, measure: str | None = None, by: str | None = None
+    path: str | Path,
+    *,
+    measure: str | None = None,
+    by: str | None = None,
+    moderator: str | None = None,
 ) -> ComparisonTable:
     """Read ``path``; raise :class:`InputFileError` listing every problem found."""
     name = str(path)
@@ -65,14 +70,16 @@ def read_comparisons(
         for column in ["study", *needed]
         if column not in header
     ]
-    if by is not None and by not in header:
-        problems.append(Problem(name, 1, by, "missing column (named by --by)"))
+    for option, column in (("--by", by), ("--moderator", moderator)):
+        if column is not None and column not in header:
+            problems.append(Problem(name, 1, column, f"missing column (named by {option})"))
     if problems:
         raise InputFileError(problems)
     at = {column: header.index(column) for column in header}
     labels: list[str] = []
     columns: dict[str, list[float]] = {column: [] for column in needed}
     groups: list[str] = []
+    moderated: list[str] = []
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -91,6 +98,10 @@ def read_comparisons(
             if not cells[by]:
                 problems.append(Problem(name, line, by, "empty; every row needs a subgroup"))
             groups.append(cells[by])
+        if moderator is not None:
+            if not cells[moderator]:
+                problems.append(Problem(name, line, moderator, "empty; every row needs a value"))
+            moderated.append(cells[moderator])
     if not problems and len(labels) < 2:
         last = max(len(rows), 1)
         problems.append(
@@ -105,7 +116,23 @@ def read_comparisons(
             columns[cell] = [
                 t - e for t, e in zip(columns.pop(total), columns[events], strict=True)
             ]
-    return ComparisonTable(name, chosen, tuple(labels), columns, tuple(groups) if by else None)
+    return ComparisonTable(
+        name,
+        chosen,
+        tuple(labels),
+        columns,
+        tuple(groups) if by else None,
+        _moderator_values(moderated) if moderator else None,
+    )
+
+
+def _moderator_values(texts: list[str]) -> tuple[float | str, ...]:
+    """Numbers when every value is one (a continuous moderator), else the text (categorical)."""
+    try:
+        numbers = tuple(float(t) for t in texts)
+    except ValueError:
+        return tuple(texts)
+    return numbers if all(math.isfinite(n) for n in numbers) else tuple(texts)
 
 
 def _needed_columns(measure: str, header: list[str]) -> list[str]:
