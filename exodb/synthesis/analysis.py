@@ -21,6 +21,9 @@ from exodb.synthesis.subgroups import SubgroupAnalysis, subgroup_analysis
 # Egger's test has little power below ten studies (Cochrane Handbook 13.3.5.4): it is run from
 # three, and the notes say so when k is below ten.
 EGGER_ADVISED = 10
+# Leave-one-out refits the model k times; beyond this many comparisons it is skipped (said in
+# the notes) so that a large file is pooled in seconds, not in hours.
+LEAVE_ONE_OUT_MAX = 1000
 
 
 @dataclass(frozen=True)
@@ -84,8 +87,13 @@ def analyse(
             effects.yi, effects.vi, groups, method=method, knha=knha, level=level
         )
     loo: tuple[Pooled, ...] = ()
-    if effects.k >= 3:
+    if 3 <= effects.k <= LEAVE_ONE_OUT_MAX:
         loo = tuple(leave_one_out(effects.yi, effects.vi, method=method, knha=knha, level=level))
+    elif effects.k > LEAVE_ONE_OUT_MAX:
+        said.append(
+            f"Leave-one-out is not run on {effects.k:,} comparisons (it refits the model once "
+            f"per comparison; up to {LEAVE_ONE_OUT_MAX:,} it is)."
+        )
     egger = None
     if effects.k >= 3:
         egger = egger_test(effects.yi, effects.vi, method=method, knha=knha)

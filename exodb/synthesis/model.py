@@ -70,6 +70,10 @@ def fit(
 
     yi, vi, X = np.asarray(yi, float), np.asarray(vi, float), np.asarray(X, float)
     k, p = X.shape
+    if knha and k <= p:
+        raise ValueError(
+            f"Knapp-Hartung needs more studies than coefficients ({k} studies, {p} coefficients)"
+        )
     tau2 = estimators.estimate(yi, vi, X, method)
     weights = 1 / (vi + tau2)
     XtW = X.T * weights
@@ -78,8 +82,7 @@ def fit(
     df = None
     if knha:
         # Knapp and Hartung's scale factor, not floored at 1 (metafor's definition).
-        P = estimators.residual_projection(weights, X)
-        vb = vb * float(yi @ P @ yi) / (k - p)
+        vb = vb * estimators.Projection(weights, X).quadratic(yi) / (k - p)
         df = k - p
     qe, P0 = estimators.cochran_q(yi, vi, X)
     qe_df = k - p
@@ -89,15 +92,15 @@ def fit(
 
 
 def _i2_h2(
-    method: str, tau2: float, qe: float, df: int, P0: np.ndarray
+    method: str, tau2: float, qe: float, df: int, P0: estimators.Projection
 ) -> tuple[float | None, float | None]:
     """I² (percent) and H²: from Q for the equal-effects model, else from tau² and the
     'typical' sampling variance (k - p) / tr(P), as metafor does for every estimator."""
     if df <= 0:
         return None, None
     if method == "EE":
-        if qe <= 0:
-            return 0.0, None
+        if qe <= 0:  # no heterogeneity at all: metafor's max(0, -Inf) and 0 / df
+            return 0.0, 0.0
         return max(0.0, 100 * (qe - df) / qe), qe / df
-    typical = df / float(np.trace(P0))
+    typical = df / P0.trace()
     return 100 * tau2 / (typical + tau2), tau2 / typical + 1

@@ -26,25 +26,53 @@ class NotConverged(ValueError):
     """The iterative estimator did not settle within its steps."""
 
 
-def residual_projection(weights: np.ndarray, X: np.ndarray) -> np.ndarray:
-    """P = W - W X (X'WX)^-1 X'W, for W = diag(weights): y'Py is the weighted residual sum of
-    squares of the weighted least-squares fit of y on X."""
-    W = np.diag(weights)
-    XtW = X.T * weights
-    return W - XtW.T @ np.linalg.solve(XtW @ X, XtW)
+class Projection:
+    """The residual projection P = W - W X (X'WX)^-1 X'W of a weighted least-squares fit, for
+    W = diag(weights), kept as its pieces: the quantities the estimators need (P y, tr(P),
+    tr(PP)) cost O(k p²), where the k x k matrix itself would cost O(k²) memory (3 GB for
+    20,000 comparisons)."""
+
+    def __init__(self, weights: np.ndarray, X: np.ndarray):
+        self.w, self.X = weights, X
+        XtW = X.T * weights
+        self.A_inv = np.linalg.inv(XtW @ X)
+        self._B = (X.T * weights**2) @ X
+
+    def apply(self, y: np.ndarray) -> np.ndarray:
+        """P y: the weighted residuals of the fit of ``y``."""
+        beta = self.A_inv @ (self.X.T @ (self.w * y))
+        return self.w * (y - self.X @ beta)
+
+    def quadratic(self, y: np.ndarray) -> float:
+        """y'P y, the weighted residual sum of squares."""
+        return float(y @ self.apply(y))
+
+    def trace(self) -> float:
+        """tr(P) = sum(w) - tr(A^-1 X'W²X)."""
+        return float(self.w.sum() - np.trace(self.A_inv @ self._B))
+
+    def trace_squared(self) -> float:
+        """tr(PP) = sum(w²) - 2 tr(A^-1 X'W³X) + tr((A^-1 X'W²X)²)."""
+        C = (self.X.T * self.w**3) @ self.X
+        AB = self.A_inv @ self._B
+        return float((self.w**2).sum() - 2 * np.trace(self.A_inv @ C) + np.trace(AB @ AB))
 
 
-def cochran_q(yi: np.ndarray, vi: np.ndarray, X: np.ndarray) -> tuple[float, np.ndarray]:
+def cochran_q(yi: np.ndarray, vi: np.ndarray, X: np.ndarray) -> tuple[float, Projection]:
     """Cochran's Q of the residuals (weights 1/vi) and the projection it was taken with."""
-    P = residual_projection(1 / vi, X)
-    return max(0.0, float(yi @ P @ yi)), P
+    P = Projection(1 / vi, X)
+    return max(0.0, P.quadratic(yi)), P
 
 
 def hedges(yi: np.ndarray, vi: np.ndarray, X: np.ndarray) -> float:
-    """Hedges' (HE) estimate, the starting value of the iterative estimators (not truncated)."""
+    """Hedges' (HE) estimate, the starting value of the iterative estimators (not truncated):
+    (RSS - sum of v_i (1 - h_ii)) / (k - p), from the unweighted fit."""
     k, p = X.shape
-    P = np.eye(k) - X @ np.linalg.solve(X.T @ X, X.T)
-    return float((yi @ P @ yi - np.trace(P * vi)) / (k - p))
+    XtX_inv = np.linalg.inv(X.T @ X)
+    beta = XtX_inv @ (X.T @ yi)
+    residuals = yi - X @ beta
+    leverage = np.einsum("ij,jk,ik->i", X, XtX_inv, X)
+    return float((residuals @ residuals - (vi * (1 - leverage)).sum()) / (k - p))
 
 
 def estimate(yi: np.ndarray, vi: np.ndarray, X: np.ndarray, method: str) -> float:
@@ -54,7 +82,7 @@ def estimate(yi: np.ndarray, vi: np.ndarray, X: np.ndarray, method: str) -> floa
         return 0.0
     if method == "DL":
         q, P = cochran_q(yi, vi, X)
-        return max(0.0, (q - (k - p)) / float(np.trace(P)))
+        return max(0.0, (q - (k - p)) / P.trace())
     if method in ("REML", "ML"):
         return _fisher_scoring(yi, vi, X, method)
     if method == "PM":
@@ -66,13 +94,12 @@ def _fisher_scoring(yi: np.ndarray, vi: np.ndarray, X: np.ndarray, method: str) 
     tau2 = max(0.0, hedges(yi, vi, X))
     for _ in range(MAX_ITERATIONS + 1):
         weights = 1 / (vi + tau2)
-        P = residual_projection(weights, X)
-        Py = P @ yi
+        P = Projection(weights, X)
+        Py = P.apply(yi)
         if method == "ML":
             step = (Py @ Py - weights.sum()) / (weights**2).sum()
         else:
-            PP = P @ P
-            step = (Py @ Py - np.trace(P)) / np.trace(PP)
+            step = (Py @ Py - P.trace()) / P.trace_squared()
         while tau2 + step < 0:
             step /= 2
         previous, tau2 = tau2, tau2 + float(step)
@@ -83,8 +110,7 @@ def _fisher_scoring(yi: np.ndarray, vi: np.ndarray, X: np.ndarray, method: str) 
 
 def generalised_q(yi: np.ndarray, vi: np.ndarray, X: np.ndarray, tau2: float) -> float:
     """The Q statistic with weights 1/(vi + tau²)."""
-    P = residual_projection(1 / (vi + tau2), X)
-    return float(yi @ P @ yi)
+    return Projection(1 / (vi + tau2), X).quadratic(yi)
 
 
 def _paule_mandel(yi: np.ndarray, vi: np.ndarray, X: np.ndarray) -> float:
