@@ -470,3 +470,12 @@ def test_report_meta_regression_on_time_point(example_extraction_session):
     )
     with pytest.raises(ValueError, match="unknown moderator 'weight'"):
         reports.meta_analysis(example_extraction_session, ["BBB"], moderator="weight")
+
+
+def test_the_synthesis_benchmark_measures_against_its_floor():
+    from benchmarks import synthesis as benchmark
+
+    results = []
+    benchmark.bench_pooling(1, results, sizes=(100, 1_000))
+    assert [r.scale for r in results] == ["k = 100", "k = 1,000"]
+    assert all(r.exodb > 0 and r.baseline > 0 and r.ratio for r in results)
