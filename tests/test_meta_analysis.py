@@ -172,7 +172,7 @@ def test_a_file_that_is_not_utf8_is_refused(runner, tmp_path):
     path.write_bytes("study,yi,vi\nM\xfcller,0.1,0.01\nb,0.2,0.02\n".encode("latin-1"))
     result = run(runner, "meta-analysis", str(path))
     assert result.exit_code == 1
-    assert f"{path}:1: -: the file is not UTF-8 text" in result.output
+    assert f"{path}:2: -: byte 0xfc is not UTF-8 text" in result.output
 
 
 # --- the engine's own checks -----------------------------------------------------------------
@@ -479,3 +479,78 @@ def test_the_synthesis_benchmark_measures_against_its_floor():
     benchmark.bench_pooling(1, results, sizes=(100, 1_000))
     assert [r.scale for r in results] == ["k = 100", "k = 1,000"]
     assert all(r.exodb > 0 and r.baseline > 0 and r.ratio for r in results)
+
+
+HOSTILE_FILES = [
+    ("study,yi,vi,yi\na,0.5,0.04,9\nb,0.3,0.02,9\n", [], "1: yi: the column appears twice"),
+    ("study,yi,vi\na,0.5,0.04\nb,0.3,0.02,7\n", [], "3: -: 4 cells; the header has 3"),
+    ("study,yi,vi\na,0.5,0.04\nb,0.3\n", [], "3: -: 2 cells; the header has 3"),
+    ("study;yi;vi\na;0.5;0.04\nb;0.3;0.02\n", [], "1: -: the columns are separated by ';'"),
+    ("study,yi,vi\na,0.5,0.04\nb,1e308,0.02\n", [], "3: yi: 1e308: too large to pool"),
+    (
+        "study,ai,n1i,ci,n2i\na,30,20,5,20\nb,3,25,8,25\n",
+        ["--measure", "RR"],
+        "2: ai: 30 events out of n1i = 20",
+    ),
+    (
+        "study,ai,bi,ci,di\na,0,0,0,0\nb,3,22,8,17\n",
+        ["--measure", "OR"],
+        "2: bi: group 1 has no animals (ai + bi = 0)",
+    ),
+    (
+        "study,ai,bi,ci,di\na,1,20,5,15\nb,3,22,8,17\n",
+        [],
+        "1: ai: counts of events: choose --measure RR or --measure OR",
+    ),
+    (
+        "study,m1i,sd1i,n1i,m2i,sd2i,n2i\na,10,0,20,8,0,20\nb,11,3,25,9,3,25\n",
+        ["--measure", "SMD"],
+        "2: SMD: both SDs are 0, so this row gives no effect size with a variance above 0",
+    ),
+]
+
+
+@pytest.mark.parametrize(("content", "options", "message"), HOSTILE_FILES)
+def test_files_that_cannot_be_read_as_meant_are_refused(
+    runner, tmp_path, content, options, message
+):
+    path = tmp_path / "hostile.csv"
+    path.write_text(content)
+    result = run(runner, "meta-analysis", str(path), *options)
+    assert result.exit_code == 1
+    assert f"{path}:{message}" in result.output
+
+
+def test_paule_mandel_finds_a_tau2_above_metafors_bracket():
+    # metafor's uniroot searches [0, 100]; a tau² of about 111 (yi -7.5, 7.5) is still found
+    # and solves the estimating equation Q(tau²) = k - 1.
+    from exodb.synthesis import tau2 as estimators
+
+    yi, vi = np.array([-7.5, 7.5]), np.array([1.0, 1.2])
+    tau2 = synthesis.pool(yi, vi, method="PM").tau2
+    assert tau2 > 100
+    assert estimators.generalised_q(yi, vi, np.ones((2, 1)), tau2) == pytest.approx(1, abs=1e-3)
+
+
+def test_egger_is_skipped_with_a_note_when_every_standard_error_is_the_same(runner, tmp_path):
+    path = tmp_path / "equal.csv"
+    path.write_text("study,yi,vi\na,0.1,0.05\nb,0.4,0.05\nc,0.9,0.05\nd,0.3,0.05\n")
+    doc = json.loads(run(runner, "meta-analysis", str(path), "--format", "json").output)
+    assert doc["egger"] is None
+    assert (
+        "Egger's test is not run: the standard errors are all the same, so there is no slope "
+        "to test." in doc["notes"]
+    )
+
+
+def test_variances_too_far_apart_and_a_forest_too_large_are_refused(runner, tmp_path):
+    with pytest.raises(ValueError, match="more than 1e\\+12 apart"):
+        synthesis.pool([0.1, 0.2], [1e-8, 1e6])
+    pytest.importorskip("matplotlib")
+    path = tmp_path / "many.csv"
+    path.write_text("study,yi,vi\n" + "".join(f"s{i},{i % 7 / 10},0.05\n" for i in range(301)))
+    result = run(runner, "meta-analysis", str(path), "--forest", str(tmp_path / "f.png"))
+    assert result.exit_code == 1
+    assert "a forest plot of 301 comparisons is not readable; it is drawn for up to 300" in (
+        result.output
+    )

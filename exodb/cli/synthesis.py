@@ -26,7 +26,7 @@ class Level(click.ParamType):
             self.fail(f"'{value}' is not a number", param, ctx)
         share = number / 100 if number >= 1 else number
         if not 0.5 <= share < 1:
-            self.fail(f"{value}: a confidence level is between 50 and 100 (95)", param, ctx)
+            self.fail(f"{value}: a confidence level is at least 50 and below 100 (95)", param, ctx)
         return share
 
 

@@ -19,6 +19,9 @@ AXIS_LABELS = {
     "OR": "Log odds ratio",
     "GEN": "Effect size",
 }
+# A forest plot is read row by row: beyond this many rows it is a smear, and its file
+# grows to tens of megabytes.
+FOREST_MAX_ROWS = 300
 # Text stays text in SVG and PDF (TrueType, not outlines), so labels can be edited.
 EDITABLE_TEXT = {"svg.fonttype": "none", "pdf.fonttype": 42}
 
@@ -29,10 +32,15 @@ def forest_plot(report: Any, path: str | Path, *, protect: Iterable[Path] = ()) 
     right), the pooled diamond, its prediction interval as a line, and each subgroup's
     diamond when the analysis has subgroups."""
     path = _checked(path, REPORTING_FORMATS)
+    analysis = report.analysis
+    if analysis.k > FOREST_MAX_ROWS:
+        raise ValueError(
+            f"a forest plot of {analysis.k:,} comparisons is not readable; it is drawn for up "
+            f"to {FOREST_MAX_ROWS} (a funnel plot shows any number)"
+        )
     plt = _pyplot()
     from scipy.stats import norm
 
-    analysis = report.analysis
     z = float(norm.ppf(1 - (1 - analysis.level) / 2))
     yi, vi = analysis.effects.yi, analysis.effects.vi
     overall = analysis.overall

@@ -31,6 +31,13 @@ class MetaAnalysisReport:
 P_VALUES = ("pval", "Q_p")
 
 
+def p_text(value: float) -> str:
+    """A p-value as metafor prints it: 4 decimals, or "<0.0001"."""
+    if value != value:
+        return "undefined"
+    return f"<{10**-DIGITS:.{DIGITS}f}" if value < 10**-DIGITS else f"{value:.{DIGITS}f}"
+
+
 def _shown(row: Mapping[str, Any]) -> dict[str, Any]:
     """A row as text tables show it: 4 decimals, p-values below 0.0001 as "<0.0001" (as
     metafor prints them), an undefined number (a Q of one study) as an empty cell."""
@@ -39,10 +46,8 @@ def _shown(row: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(value, float):
             if value != value:
                 value = None
-            elif key in P_VALUES and value < 10**-DIGITS:
-                value = f"<{10**-DIGITS:.{DIGITS}f}"
             elif key in P_VALUES:
-                value = f"{value:.{DIGITS}f}"
+                value = p_text(value)
             else:
                 value = round(value, DIGITS)
         shown[key] = value
@@ -183,14 +188,14 @@ def _findings(analysis: Any) -> list[str]:
     if s is not None and s.Q_between is not None:
         found.append(
             f"Test for subgroup differences ({analysis.by}): Q = {s.Q_between:.4f}, "
-            f"df = {s.df}, p = {s.pval:.4g} (separate tau² per subgroup)."
+            f"df = {s.df}, p = {p_text(s.pval)} (separate tau² per subgroup)."
         )
     if analysis.egger is not None:
         e = analysis.egger
         kind = f"t({e.df})" if e.df else "z"
         found.append(
             f"Egger's regression test (standard error as predictor, {analysis.method}): "
-            f"{kind} = {e.statistic:.4f}, p = {e.pval:.4g}."
+            f"{kind} = {e.statistic:.4f}, p = {p_text(e.pval)}."
         )
     if analysis.leave_one_out:
         estimates = [
@@ -226,8 +231,8 @@ def _regression_report(title: str, analysis: Any) -> Report:
     kind = f"F({test.df}, {test.df2})" if test.df2 else f"QM (df = {test.df})"
     notes = [
         f"Test of the moderator {analysis.moderator}: {kind} = {test.QM:.4f}, "
-        f"p = {test.pval:.4g}. Residual heterogeneity: tau² = {r.tau2:.4g}, "
-        f"QE = {r.QE:.4f} (df = {r.QE_df}), p = {r.QE_p:.4g}"
+        f"p = {p_text(test.pval)}. Residual heterogeneity: tau² = {r.tau2:.4g}, "
+        f"QE = {r.QE:.4f} (df = {r.QE_df}), p = {p_text(r.QE_p)}"
         + (f"; R² = {r.R2:.1f}%." if r.R2 is not None else "."),
         "A categorical moderator is coded against its first level in sorted order "
         "(R's treatment contrasts).",
@@ -338,10 +343,19 @@ def meta_analysis_of_file(
 ) -> MetaAnalysisReport:
     """Pool the comparisons of a CSV in metafor's column names
     (:mod:`exodb.synthesis.csvtable`); ``by`` and ``moderator`` name columns of it."""
+    import numpy as np
+
+    from exodb.errors import InputFileError
     from exodb.synthesis.analysis import analyse
-    from exodb.synthesis.csvtable import read_comparisons
+    from exodb.synthesis.csvtable import effect_problems, read_comparisons
+    from exodb.synthesis.effects import effect_sizes
 
     table = read_comparisons(path, measure=measure, by=by, moderator=moderator)
+    with np.errstate(all="ignore"):  # a row that divides by 0 is reported, not warned about
+        computed = effect_sizes(table.measure, table.columns)
+    problems = effect_problems(table, computed.yi, computed.vi)
+    if problems:
+        raise InputFileError(problems)
     analysis = analyse(
         table.measure,
         table.columns,

@@ -78,9 +78,19 @@ def analyse(
         n2i, shared = shared_control_adjusted(controls, columns["n2i"], shared_control)
         columns["n2i"] = n2i
         said += _shared_notes(shared, shared_control)
-    effects = effect_sizes(measure, columns)
+    with np.errstate(all="ignore"):  # an effect that divides by 0 is refused just below
+        effects = effect_sizes(measure, columns)
     said += list(effects.notes)
-    overall = pool(effects.yi, effects.vi, method=method, knha=knha, level=level)
+    with np.errstate(divide="raise", over="raise", invalid="raise"):
+        try:
+            overall = pool(effects.yi, effects.vi, method=method, knha=knha, level=level)
+        except (np.linalg.LinAlgError, ArithmeticError) as exc:
+            raise ValueError(f"the pooled estimate cannot be computed here ({exc})") from None
+    if knha and overall.se == 0:
+        said.append(
+            "Knapp-Hartung: the effect sizes do not vary around the estimate, so the adjusted "
+            "standard error is 0 and no test or interval can be given; pool without --knha."
+        )
     subgroups = None
     if groups is not None:
         subgroups = subgroup_analysis(
@@ -88,7 +98,12 @@ def analyse(
         )
     loo: tuple[Pooled, ...] = ()
     if 3 <= effects.k <= LEAVE_ONE_OUT_MAX:
-        loo = tuple(leave_one_out(effects.yi, effects.vi, method=method, knha=knha, level=level))
+        try:
+            loo = tuple(
+                leave_one_out(effects.yi, effects.vi, method=method, knha=knha, level=level)
+            )
+        except (ValueError, np.linalg.LinAlgError, ArithmeticError) as exc:
+            said.append(f"Leave-one-out could not be computed: {exc}.")
     elif effects.k > LEAVE_ONE_OUT_MAX:
         said.append(
             f"Leave-one-out is not run on {effects.k:,} comparisons (it refits the model once "
@@ -96,8 +111,11 @@ def analyse(
         )
     egger = None
     if effects.k >= 3:
-        egger = egger_test(effects.yi, effects.vi, method=method, knha=knha)
-        if effects.k < EGGER_ADVISED:
+        try:
+            egger = egger_test(effects.yi, effects.vi, method=method, knha=knha)
+        except (ValueError, np.linalg.LinAlgError, ArithmeticError) as exc:
+            said.append(f"Egger's test is not run: {exc}.")
+        if egger is not None and effects.k < EGGER_ADVISED:
             said.append(
                 f"Egger's test on {effects.k} comparisons has little power (at least "
                 f"{EGGER_ADVISED} are advised); read it as descriptive."
@@ -150,7 +168,7 @@ def _conventions(measure: str, method: str, knha: bool, level: float) -> str:
     i2 = "I² from Q" if method == "EE" else "I² and H² from tau²"
     return (
         f"{measure}: {DESCRIPTIONS[measure]}. Pooled with the {MODEL_WORDS[method]}; {tests}; "
-        f"{round(level * 100)}% intervals; the prediction interval is "
+        f"{level * 100:g}% intervals; the prediction interval is "
         f"{'t' if knha else 'z'}-based; {i2} (metafor's conventions)."
     )
 

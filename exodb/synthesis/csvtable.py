@@ -9,9 +9,11 @@ anything is computed."""
 from __future__ import annotations
 
 import csv
+import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from exodb.errors import InputFileError, Problem
 from exodb.synthesis.effects import ARM_MEASURES, COLUMNS, COUNT_MEASURES
@@ -22,6 +24,8 @@ SIZES = ("n1i", "n2i")
 COUNTS = ("ai", "bi", "ci", "di")
 SPREADS = ("sd1i", "sd2i")
 POSITIVE = ("vi", "sei")
+# Beyond this, squares and weighted sums overflow a double: no real outcome is this large.
+LARGEST = 1e100
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class ComparisonTable:
     columns: dict[str, list[float]]
     groups: tuple[str, ...] | None
     moderator: tuple[float | str, ...] | None = None
+    lines: tuple[int, ...] = ()
 
 
 def measure_of(header: list[str], measure: str | None) -> str:
@@ -54,15 +59,23 @@ def read_comparisons(
     """Read ``path``; raise :class:`InputFileError` listing every problem found."""
     name = str(path)
     try:
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.reader(handle))
-    except UnicodeDecodeError:
-        raise InputFileError([Problem(name, 1, "-", "the file is not UTF-8 text")]) from None
+        data = Path(path).read_bytes()
     except OSError as exc:
         raise InputFileError([Problem(name, 0, "-", f"cannot read it: {exc.strerror}")]) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputFileError(
+            [Problem(name, line, "-", f"byte {data[exc.start]:#04x} is not UTF-8 text")]
+        ) from None
+    rows = list(csv.reader(io.StringIO(text, newline="")))
     if not rows:
         raise InputFileError([Problem(name, 1, "-", "the file is empty (no header)")])
     header = [h.strip() for h in rows[0]]
+    problems = _header_problems(name, header, measure)
+    if problems:
+        raise InputFileError(problems)
     chosen = measure_of(header, measure)
     needed = _needed_columns(chosen, header)
     problems = [
@@ -77,16 +90,23 @@ def read_comparisons(
         raise InputFileError(problems)
     at = {column: header.index(column) for column in header}
     labels: list[str] = []
+    lines: list[int] = []
     columns: dict[str, list[float]] = {column: [] for column in needed}
     groups: list[str] = []
     moderated: list[str] = []
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        cells = {column: (row[i].strip() if i < len(row) else "") for column, i in at.items()}
+        if len(row) != len(header):
+            problems.append(
+                Problem(name, line, "-", f"{len(row)} cells; the header has {len(header)}")
+            )
+            continue
+        cells = {column: row[i].strip() for column, i in at.items()}
         if not cells["study"]:
             problems.append(Problem(name, line, "study", "empty; every row names its study"))
         labels.append(cells["study"])
+        lines.append(line)
         for column in needed:
             value, problem = _number(cells[column], column, chosen)
             if problem:
@@ -94,6 +114,8 @@ def read_comparisons(
             columns[column].append(value)
         if chosen in ("ROM", "NMD"):
             problems += _ratio_problems(name, line, chosen, columns)
+        if chosen in ("RR", "OR"):
+            problems += _count_problems(name, line, columns)
         if by is not None:
             if not cells[by]:
                 problems.append(Problem(name, line, by, "empty; every row needs a subgroup"))
@@ -123,6 +145,7 @@ def read_comparisons(
         columns,
         tuple(groups) if by else None,
         _moderator_values(moderated) if moderator else None,
+        tuple(lines),
     )
 
 
@@ -152,6 +175,8 @@ def _number(text: str, column: str, measure: str) -> tuple[float, str | None]:
         return math.nan, f"'{text}' is not a number"
     if not math.isfinite(value):
         return math.nan, f"'{text}' is not a finite number"
+    if abs(value) > LARGEST:
+        return math.nan, f"{text}: too large to pool (at most {LARGEST:g} in size)"
     if column in SIZES and measure in ARM_MEASURES and value < 2:
         return value, f"{text}: a group needs at least 2 animals for an SD"
     if column in SIZES + COUNTS and (value < 0 or not value.is_integer()):
@@ -176,3 +201,59 @@ def _ratio_problems(name: str, line: int, measure: str, columns: dict) -> list[P
     if m0 == m2:
         return [Problem(name, line, "m0i", "equals m2i: the control shows no deficit to recover")]
     return []
+
+
+def _header_problems(name: str, header: list[str], measure: str | None) -> list[Problem]:
+    """A header exodb cannot read as meant: another delimiter, a column twice, counts with no
+    measure to compute from them."""
+    if len(header) == 1 and any(mark in header[0] for mark in ";\t|"):
+        mark = next(m for m in ";\t|" if m in header[0])
+        shown = {"\t": "tabs"}.get(mark, f"'{mark}'")
+        return [Problem(name, 1, "-", f"the columns are separated by {shown}; exodb reads commas")]
+    seen: set[str] = set()
+    problems = []
+    for column in header:
+        if column in seen:
+            problems.append(Problem(name, 1, column, "the column appears twice"))
+        seen.add(column)
+    if measure is None and "yi" not in header and "ai" in header and "m1i" not in header:
+        problems.append(
+            Problem(name, 1, "ai", "counts of events: choose --measure RR or --measure OR")
+        )
+    return problems
+
+
+def _count_problems(name: str, line: int, columns: dict) -> list[Problem]:
+    """Events cannot outnumber their group, and a group needs animals."""
+    problems = []
+    for events, other, group in (("ai", "bi", 1), ("ci", "di", 2)):
+        total = "n1i" if group == 1 else "n2i"
+        count = columns[events][-1]
+        if total in columns:
+            n = columns[total][-1]
+            if count > n:
+                problems.append(
+                    Problem(name, line, events, f"{count:g} events out of {total} = {n:g}")
+                )
+            elif n == 0:
+                problems.append(Problem(name, line, total, f"group {group} has no animals"))
+        elif count + columns[other][-1] == 0:
+            problems.append(
+                Problem(name, line, other, f"group {group} has no animals ({events} + {other} = 0)")
+            )
+    return problems
+
+
+def effect_problems(table: ComparisonTable, yi: Any, vi: Any) -> list[Problem]:
+    """The rows whose effect size cannot be pooled once computed (both SDs 0, say), located."""
+    problems = []
+    for i, line in enumerate(table.lines):
+        if math.isfinite(yi[i]) and math.isfinite(vi[i]) and vi[i] > 0:
+            continue
+        zero_sd = all(table.columns.get(sd, [1])[i] == 0 for sd in ("sd1i", "sd2i"))
+        why = "both SDs are 0, so " if zero_sd else ""
+        problems.append(
+            Problem(table.path, line, table.measure, f"{why}this row gives no effect size with a "
+                    "variance above 0")
+        )  # fmt: skip
+    return problems

@@ -14,6 +14,10 @@ from exodb.synthesis.model import Fit, fit
 from exodb.synthesis.tau2 import TAU2_METHODS
 
 METHODS = TAU2_METHODS
+# Larger numbers overflow squares and weighted sums; a wider span of variances leaves the
+# smallest weights below the precision of the largest (metafor warns from a ratio of 1e7).
+LARGEST = 1e100
+VARIANCE_SPAN = 1e12
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,13 @@ def checked(yi: ArrayLike, vi: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError("every effect size and sampling variance must be a finite number")
     if (v <= 0).any():
         raise ValueError("every sampling variance must be greater than 0")
+    if (np.abs(y) > LARGEST).any() or (v > LARGEST).any():
+        raise ValueError(f"an effect size or a sampling variance is above {LARGEST:g} in size")
+    if v.max() / v.min() > VARIANCE_SPAN:
+        raise ValueError(
+            f"the sampling variances span {v.min():.3g} to {v.max():.3g}, more than "
+            f"{VARIANCE_SPAN:.0e} apart: the weights cannot be computed reliably"
+        )
     return y, v
 
 

@@ -26,7 +26,10 @@ def leave_one_out(
     results = []
     for i in range(len(y)):
         keep[i] = False
-        results.append(pool(y[keep], v[keep], method=method, knha=knha, level=level))
+        try:
+            results.append(pool(y[keep], v[keep], method=method, knha=knha, level=level))
+        except (ValueError, ArithmeticError) as exc:
+            raise ValueError(f"without study {i + 1}, {exc}") from None
         keep[i] = True
     return results
 
@@ -76,6 +79,9 @@ def egger_test(
         x = 1 / n if predictor == "ninv" else 1 / np.sqrt(n)
     else:
         raise ValueError(f"predictor must be one of {', '.join(EGGER_PREDICTORS)}")
+    if np.ptp(x) <= 1e-12 * np.abs(x).max():
+        named = {"sei": "standard errors", "vi": "sampling variances"}.get(predictor, "sizes")
+        raise ValueError(f"the {named} are all the same, so there is no slope to test")
     X = np.column_stack([np.ones(len(y)), x])
     if model == "lm":
         # Weighted least squares with the residual variance estimated: the equal-effects

@@ -8,7 +8,7 @@ estimators and with metafor's numerical settings, so that the estimates agree wi
   or above 0, until tau² changes by less than 1e-5 (metafor's ``threshold``), at most 100 steps;
 - ``PM``: Paule-Mandel, the tau² at which the generalised Q equals its degrees of freedom,
   found by Brent's method on [0, 100] with R's ``uniroot`` tolerance (eps^0.25), 0 when Q at
-  tau² = 0 is already below them.
+  tau² = 0 is already below them; where metafor stops at 100, the bracket grows tenfold.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ TAU2_METHODS = ("EE", "DL", "REML", "ML", "PM")
 THRESHOLD = 1e-5
 MAX_ITERATIONS = 100
 PM_UPPER = 100.0
+PM_LIMIT = 1e200
 PM_TOLERANCE = np.finfo(float).eps ** 0.25
 
 
@@ -105,7 +106,10 @@ def _fisher_scoring(yi: np.ndarray, vi: np.ndarray, X: np.ndarray, method: str) 
         previous, tau2 = tau2, tau2 + float(step)
         if abs(previous - tau2) <= THRESHOLD:
             return tau2
-    raise NotConverged(f"the {method} estimate of tau² did not converge in {MAX_ITERATIONS} steps")
+    raise NotConverged(
+        f"the {method} estimate of tau² did not converge in {MAX_ITERATIONS} steps (metafor's "
+        "limit too); --method DL or PM need no Fisher scoring"
+    )
 
 
 def generalised_q(yi: np.ndarray, vi: np.ndarray, X: np.ndarray, tau2: float) -> float:
@@ -120,14 +124,19 @@ def _paule_mandel(yi: np.ndarray, vi: np.ndarray, X: np.ndarray) -> float:
     target = k - p
     if generalised_q(yi, vi, X, 0.0) < target:
         return 0.0
-    if generalised_q(yi, vi, X, PM_UPPER) > target:
-        raise NotConverged(f"the Paule-Mandel estimate of tau² is above {PM_UPPER:g}")
+    # metafor searches [0, 100] and gives up above; beyond, the bracket grows tenfold until
+    # it holds the root (the same root: Q falls monotonically in tau²).
+    upper = PM_UPPER
+    while generalised_q(yi, vi, X, upper) > target:
+        upper *= 10
+        if upper > PM_LIMIT:
+            raise NotConverged(f"the Paule-Mandel estimate of tau² is above {PM_LIMIT:g}")
     # brentq's step tolerance xtol + rtol |x| equals R's zeroin tolerance tol + 4 eps |x|.
     return float(
         brentq(
             lambda tau2: generalised_q(yi, vi, X, tau2) - target,
             0.0,
-            PM_UPPER,
+            upper,
             xtol=PM_TOLERANCE,
             rtol=4 * np.finfo(float).eps,
             maxiter=1000,
