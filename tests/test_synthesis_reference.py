@@ -334,3 +334,42 @@ def test_subgroups_are_separate_pools_and_the_test_between_them(bcg_rr) -> None:
     between = synthesis.pool(estimates, np.square(ses), method="EE")
     assert result.Q_between == pytest.approx(between.Q)
     assert result.df == 2 and result.pval == pytest.approx(between.Q_p)
+
+
+# --- metafor's numerical details beyond its test files ------------------------------------------
+
+
+def test_paule_mandel_uses_metafors_adaptive_bracket():
+    # rma.uni.r: tau2.max = max(100, 10 * mad(yi)^2). On Normand's MD in days the bracket is
+    # [0, 2659.7] and the root 728.2511; the root solves Q(tau²) = k - 1 to uniroot's tolerance.
+    from exodb.synthesis import tau2 as estimators
+
+    d = dataset("normand1999")
+    md = effects.mean_difference(
+        *(numbers(d[c]) for c in ("m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i"))
+    )
+    assert 10 * estimators._mad(md.yi) ** 2 == pytest.approx(2659.7, abs=0.05)
+    tau2 = synthesis.pool(md.yi, md.vi, method="PM").tau2
+    assert_printed(tau2, 728.2511)
+    q = estimators.generalised_q(md.yi, md.vi, np.ones((9, 1)), tau2)
+    assert q == pytest.approx(8, abs=1e-4)
+
+
+def test_ml_falls_back_to_zero_where_the_likelihood_is_higher_there():
+    # rma.uni.r's ll0check: Fisher scoring stops at a local maximum (tau² 0.285) of an ML
+    # likelihood with two peaks; the likelihood at tau² = 0 is higher, so tau² is 0.
+    from exodb.synthesis import tau2 as estimators
+
+    yi = np.array([0.96, 0.47, -1.24, -1.17, 1.82, 0.25, -1.42])
+    vi = np.array([0.641, 2.445, 0.468, 2.804, 2.073, 0.01, 0.604])
+    X = np.ones((7, 1))
+    at_zero = estimators.log_likelihood(yi, vi, X, "ML", 0.0)
+    assert at_zero > estimators.log_likelihood(yi, vi, X, "ML", 0.285) + 0.2
+    assert synthesis.pool(yi, vi, method="ML").tau2 == 0.0
+
+
+def test_one_study_has_metafors_heterogeneity_values():
+    # rma.uni.r: with k <= p, QE = 0, QEp = 1, I2 = 0, H2 = 1
+    one = synthesis.pool([0.4], [0.02])
+    assert (one.Q, one.Q_p, one.I2, one.H2, one.tau2) == (0.0, 1.0, 0.0, 1.0, 0.0)
+    assert one.estimate == 0.4

@@ -29,8 +29,8 @@ class Fit:
     QE: float
     QE_df: int
     QE_p: float
-    I2: float | None
-    H2: float | None
+    I2: float
+    H2: float
     df: int | None
 
     @property
@@ -82,22 +82,25 @@ def fit(
     df = None
     if knha:
         # Knapp and Hartung's scale factor, not floored at 1 (metafor's definition).
-        vb = vb * estimators.Projection(weights, X).quadratic(yi) / (k - p)
+        # A residual sum of squares at rounding level (every yi the same) is 0, as in metafor.
+        residual = estimators.Projection(weights, X).quadratic(yi)
+        vb = vb * (0.0 if residual <= np.finfo(float).eps else residual / (k - p))
         df = k - p
-    qe, P0 = estimators.cochran_q(yi, vi, X)
     qe_df = k - p
-    qe_p = float(chi2.sf(qe, qe_df)) if qe_df > 0 else float("nan")
-    I2, H2 = _i2_h2(method, tau2, qe, qe_df, P0)
+    if qe_df > 0:
+        qe, P0 = estimators.cochran_q(yi, vi, X)
+        qe_p = float(chi2.sf(qe, qe_df))
+        I2, H2 = _i2_h2(method, tau2, qe, qe_df, P0)
+    else:  # as many coefficients as studies: no residual heterogeneity (metafor's values)
+        qe, qe_p, I2, H2 = 0.0, 1.0, 0.0, 1.0
     return Fit(method, knha, level, yi, vi, X, b, vb, tau2, weights, qe, qe_df, qe_p, I2, H2, df)
 
 
 def _i2_h2(
     method: str, tau2: float, qe: float, df: int, P0: estimators.Projection
-) -> tuple[float | None, float | None]:
+) -> tuple[float, float]:
     """I² (percent) and H²: from Q for the equal-effects model, else from tau² and the
     'typical' sampling variance (k - p) / tr(P), as metafor does for every estimator."""
-    if df <= 0:
-        return None, None
     if method == "EE":
         if qe <= 0:  # no heterogeneity at all: metafor's max(0, -Inf) and 0 / df
             return 0.0, 0.0

@@ -41,7 +41,8 @@ class WaldTest:
 @dataclass(frozen=True)
 class MetaRegression:
     """A fitted meta-regression. ``R2`` is the share (percent) of the tau² of the model
-    without moderators that the moderators account for (metafor's pseudo-R²)."""
+    without moderators that the moderators account for (metafor's pseudo-R², 0 when that tau²
+    is 0); for the equal-effects model, the adjusted R² of the weighted regression."""
 
     k: int
     method: str
@@ -54,7 +55,7 @@ class MetaRegression:
     QE: float
     QE_df: int
     QE_p: float
-    R2: float | None
+    R2: float
     fit: Fit
 
 
@@ -127,11 +128,11 @@ def meta_regression(
         )
         for i in range(p)
     )
-    R2 = None
-    if method != "EE":
+    if method == "EE":
+        R2 = _adjusted_r2(y, v, X)
+    else:
         null = fit(y, v, np.ones((k, 1)), method=method, level=level)
-        if null.tau2 > 0:
-            R2 = max(0.0, 100 * (null.tau2 - model.tau2) / null.tau2)
+        R2 = max(0.0, 100 * (null.tau2 - model.tau2) / null.tau2) if null.tau2 > 0 else 0.0
     return MetaRegression(
         k=k,
         method=method,
@@ -147,6 +148,22 @@ def meta_regression(
         R2=R2,
         fit=model,
     )
+
+
+def _adjusted_r2(y: np.ndarray, v: np.ndarray, X: np.ndarray) -> float:
+    """The equal-effects model's R²: metafor's max(0, 100 x adjusted R²) of
+    lm(yi ~ X, weights = 1/vi), in percent."""
+    if np.ptp(y) == 0:
+        return 0.0
+    w = 1 / v
+    k, p = X.shape
+    XtW = X.T * w
+    fitted = X @ np.linalg.solve(XtW @ X, XtW @ y)
+    centre = (w * fitted).sum() / w.sum()
+    explained = float((w * (fitted - centre) ** 2).sum())
+    residual = float((w * (y - fitted) ** 2).sum())
+    r2 = explained / (explained + residual)
+    return max(0.0, 100 * (1 - (1 - r2) * (k - 1) / (k - p)))
 
 
 def wald_test(model: Fit, columns: Sequence[int], names: Sequence[str] | None = None) -> WaldTest:
