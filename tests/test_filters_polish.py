@@ -166,6 +166,11 @@ def test_every_seed_file_names_its_rows_in_the_singular():
         "arms": "arm",
         "outcome_measurements": "outcome measurement",
         "risk_of_bias": "risk of bias",
+        "cell_source_identifiers": "cell source identifier",
+        "species_identifiers": "species identifier",
+        "molecule_identifiers": "molecule identifier",
+        "pathway_identifiers": "pathway identifier",
+        "mechanism_identifiers": "mechanism identifier",
         "curation_notes": "curation note",
     }
 

@@ -110,7 +110,7 @@ def test_export_of_the_seeds_is_byte_identical(runner, seeded_url, tmp_path):
     names = sorted(p.name for p in seeds_dir().glob("*.csv"))
     match, mismatch, errors = filecmp.cmpfiles(seeds_dir(), tmp_path / "out", names, shallow=False)
     assert mismatch == [] and errors == []
-    assert len(match) == len(seedspec.SEED_FILES) == 37
+    assert len(match) == len(seedspec.SEED_FILES) == 42
 
 
 def test_export_import_export_round_trip_with_user_records(

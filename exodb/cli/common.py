@@ -296,12 +296,19 @@ def write(text: str, output: str | None) -> None:
 
 
 def emit(
-    rows: Sequence[Any], fmt: str | None, columns: Sequence[str], output: str | None = None
+    rows: Sequence[Any],
+    fmt: str | None,
+    columns: Sequence[str],
+    output: str | None = None,
+    csv_extra: Sequence[str] = (),
 ) -> None:
+    """Render ``rows`` with ``columns`` (JSON: every field), and in CSV also ``csv_extra``:
+    columns for other tools (identifiers) that would only widen a table for reading."""
     from exodb.render import render
 
-    text = render(rows, resolve_format(fmt, output), columns, spreadsheet_safe=_spreadsheet_safe())
-    write(text, output)
+    chosen = resolve_format(fmt, output)
+    shown = [*columns, *csv_extra] if chosen == "csv" else columns
+    write(render(rows, chosen, shown, spreadsheet_safe=_spreadsheet_safe()), output)
 
 
 def emit_report(report: Any, fmt: str | None, output: str | None) -> None:

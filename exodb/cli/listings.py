@@ -23,6 +23,10 @@ def _ordinal(name: str) -> click.Choice:
     return click.Choice(v.ORDINALS[name])
 
 
+# CSV listings also carry the identifiers of other resources (CURIEs, ';'-separated).
+IDENTIFIERS = ("identifiers",)
+
+
 @click.command("cell-sources")
 @click.option("--immunogenicity", type=_ordinal("immunogenicity"), help="Exactly this level.")
 @click.option("--max-immunogenicity", type=_ordinal("immunogenicity"), help="At most this level.")
@@ -48,7 +52,7 @@ def cell_sources_command(ctx: Context, fmt: str | None, output: str | None, **fi
 
     rows = queries.cell_sources(ctx.session(), **filters)
     columns = ["key", "name", "abbreviation", "parent", "immunogenicity", "clinical_potential"]
-    emit(rows, fmt, columns + ["acquisition", "expansion", "refs"], output)
+    emit(rows, fmt, columns + ["acquisition", "expansion", "refs"], output, IDENTIFIERS)
 
 
 @click.command()
@@ -61,7 +65,7 @@ def mechanisms(ctx: Context, fmt: str | None, output: str | None, key: str | Non
     from exodb import queries
 
     rows = queries.mechanisms(ctx.session(), key=key)
-    emit(rows, fmt, ["key", "name", "section", "functions", "pathways"], output)
+    emit(rows, fmt, ["key", "name", "section", "functions", "pathways"], output, IDENTIFIERS)
 
 
 @click.command("delivery-systems")
@@ -105,7 +109,7 @@ def molecules(
     from exodb import queries
 
     rows = queries.molecules(ctx.session(), kind=kind, name=name)
-    emit(rows, fmt, ["key", "kind", "full_name", "parent", "studies"], output)
+    emit(rows, fmt, ["key", "kind", "full_name", "parent", "studies"], output, IDENTIFIERS)
 
 
 @click.command()
@@ -118,7 +122,7 @@ def pathways(ctx: Context, fmt: str | None, output: str | None, node: str | None
     from exodb import queries
 
     rows = queries.pathways(ctx.session(), node=node)
-    emit(rows, fmt, ["key", "nodes", "studies"], output)
+    emit(rows, fmt, ["key", "nodes", "studies"], output, IDENTIFIERS)
 
 
 @click.command()

@@ -374,6 +374,18 @@ def _convert(col: spec.Column, value: str, where: tuple[str, int], problems: lis
             bad(f"'{value}' is not one of: {', '.join(col.values)}{hint}")
             return None
         return value
+    if col.kind == spec.CURIE:
+        from exodb.names.identifiers import BadCurie, parse_curie
+
+        try:
+            prefix, local = parse_curie(value)
+        except BadCurie as exc:
+            bad(str(exc))
+            return None
+        if prefix.name not in col.values:
+            bad(f"'{value}': this file takes identifiers of {', '.join(col.values)}")
+            return None
+        return f"{prefix.name}:{local}"
     if col.kind in (spec.TEXT_LIST, spec.REF_LIST):
         items = [item.strip() for item in value.split(";") if item.strip()]
         if col.kind == spec.REF_LIST and col.target == "references":

@@ -21,6 +21,7 @@ ENUM = "enum"
 REF = "ref"  # the key of a row in another seed file (or the same one)
 TEXT_LIST = "text_list"  # ';'-separated plain values of this row
 REF_LIST = "ref_list"  # ';'-separated keys of rows in another seed file
+CURIE = "curie"  # an identifier of another resource (CL:0000134); values: the prefixes allowed
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,30 @@ def in_study(name: str, target: str, db: str, required: bool = False) -> Column:
 
 
 SECTION = ref("section", "sections")
+
+
+def _identifiers(owner: str, owner_file: str, extra: tuple[Column, ...]) -> SeedFile:
+    """``<owner>_identifiers.csv``: a row's identifiers in other resources (a CURIE of the
+    prefixes that suit it), the record's label, where it was seen, and how it matches."""
+    from exodb.names.identifiers import PREFIXES
+
+    prefixes = tuple(p.name for p in PREFIXES if owner in p.kinds)
+    return SeedFile(
+        f"{owner}_identifiers",
+        f"{owner}_identifier",
+        (owner, "curie"),
+        (
+            ref(owner, owner_file),
+            Column("curie", CURIE, required=True, values=prefixes),
+            opt("label"),
+            req("source"),
+            choice("match", v.IDENTIFIER_MATCHES),
+            *extra,
+            opt("note"),
+        ),
+    )
+
+
 REFS = Column("refs", REF_LIST, required=True, target="references")
 
 SEED_FILES: tuple[SeedFile, ...] = (
@@ -558,6 +583,17 @@ SEED_FILES: tuple[SeedFile, ...] = (
             choice("judgement", v.ALL_BIAS_JUDGEMENTS),
             opt("support"),
         ),
+    ),
+    # --- identifiers of other resources, each with where its record was seen ----------------
+    *(
+        _identifiers(owner, owner_file, extra)
+        for owner, owner_file, extra in (
+            ("cell_source", "cell_sources", ()),
+            ("species", "species", ()),
+            ("molecule", "molecules", (ref("species", "species", required=False),)),
+            ("pathway", "pathways", ()),
+            ("mechanism", "mechanisms", ()),
+        )
     ),
     SeedFile(
         "curation_notes",

@@ -78,7 +78,33 @@ def evidence_network(session: Session, **filters: Any) -> Network:
                         "",
                         study,
                     )
+    _identify(session, net)
     return net
+
+
+def _identify(session: Session, net: Network) -> None:
+    """Give each node its identifiers in other resources (CURIEs, ';'-separated) and the IRI of
+    the first, so that Cytoscape can map nodes to ontologies and databases."""
+    from sqlalchemy import select
+
+    from exodb.names.identifiers import iri
+    from exodb.schema import tables as t
+
+    for kind in ("cell_source", "molecule", "mechanism"):
+        owner, identifiers = t.metadata.tables[kind], t.metadata.tables[f"{kind}_identifier"]
+        stmt = (
+            select(owner.c.key, identifiers.c.curie)
+            .join(owner, owner.c.id == identifiers.c[f"{kind}_id"])
+            .order_by(owner.c.key, identifiers.c.curie)
+        )
+        found: dict[str, list[str]] = {}
+        for key, curie in session.execute(stmt):
+            found.setdefault(key, []).append(curie)
+        for attrs in net.nodes.values():
+            if attrs["type"] == kind:
+                curies = found.get(attrs["label"], [])
+                attrs["identifiers"] = ";".join(curies)
+                attrs["iri"] = iri(curies[0]) if curies else ""
 
 
 def _edge_rows(net: Network) -> list[dict[str, Any]]:
@@ -104,6 +130,8 @@ def to_graphml(net: Network) -> str:
     keys = [
         ("n_type", "node", "type"),
         ("n_label", "node", "label"),
+        ("n_identifiers", "node", "identifiers"),
+        ("n_iri", "node", "iri"),
         ("e_relation", "edge", "relation"),
         ("e_effect", "edge", "effect"),
         ("e_refs", "edge", "refs"),
@@ -120,8 +148,15 @@ def to_graphml(net: Network) -> str:
     graph = ET.SubElement(root, f"{{{ns}}}graph", {"id": "exodb", "edgedefault": "directed"})
     for node_id, attrs in sorted(net.nodes.items()):
         node = ET.SubElement(graph, f"{{{ns}}}node", {"id": xml_text(node_id)})
-        for key_id, name in (("n_type", "type"), ("n_label", "label")):
-            ET.SubElement(node, f"{{{ns}}}data", {"key": key_id}).text = xml_text(attrs[name])
+        for key_id, name in (
+            ("n_type", "type"),
+            ("n_label", "label"),
+            ("n_identifiers", "identifiers"),
+            ("n_iri", "iri"),
+        ):
+            ET.SubElement(node, f"{{{ns}}}data", {"key": key_id}).text = xml_text(
+                attrs.get(name, "")
+            )
     for number, row in enumerate(_edge_rows(net)):
         ends = {"source": xml_text(row["source"]), "target": xml_text(row["target"])}
         edge = ET.SubElement(graph, f"{{{ns}}}edge", {"id": f"e{number}", **ends})

@@ -102,6 +102,10 @@ INJURY_MODELS = (
 )
 # As the paper grades its own injury; no grading is inferred from forces or heights.
 INJURY_SEVERITIES = ("mild", "moderate", "severe")
+# How an identifier's record matches the exodb row it is given to: its label is the row's name,
+# or one of the row's names is the record's synonym, or the record is a broader or only an
+# approximate term (a curator's judgement, said in the note).
+IDENTIFIER_MATCHES = ("exact", "synonym", "broader", "approximate")
 # ug: micrograms of EV protein; particles: a particle count; ul: a volume of suspension.
 DOSE_UNITS = ("ug", "ug_per_kg", "particles", "particles_per_kg", "ul", "mg_per_kg")
 ARM_ROLES = ("treatment", "control")

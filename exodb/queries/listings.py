@@ -157,6 +157,7 @@ def cell_sources(
         session, t.cell_source_profile_reference.c.cell_source_profile_id, profiles
     )
     aliases = _aliases(session, t.cell_source_name, "cell_source_id")
+    curies = identifiers_of(session, t.cell_source_identifier, [s.id for s in found])
     rows = []
     for s in found:
         extra: dict[str, Any] = {}
@@ -171,10 +172,17 @@ def cell_sources(
                 parent=s.parent,
                 category=s.category,
                 aliases=aliases.get(s.id, []),
+                identifiers=curies.get(s.id, []),
                 **extra,
             )
         )
     return rows
+
+
+def identifiers_of(session: Session, identifiers: Table, ids: list[int]) -> dict[int, list[str]]:
+    """Each row's CURIEs in ``identifiers`` (a ``<owner>_identifier`` table), in CURIE order."""
+    owner = identifiers.c[identifiers.name.removesuffix("_identifier") + "_id"]
+    return values_by_parent(session, owner, identifiers.c.curie, identifiers.c.curie, ids)
 
 
 def _aliases(session: Session, names: Table, owner_col: str) -> dict[int, list[str]]:
@@ -298,6 +306,7 @@ def mechanisms(session: Session, *, key: str | None = None) -> list[MechanismRow
     )
     molecules_of = _grouped(session, t.mechanism_molecule, t.molecule, ids)
     pathways_of = _grouped(session, t.mechanism_pathway, t.pathway, ids)
+    curies = identifiers_of(session, t.mechanism_identifier, ids)
     rows = []
     for m in found:
         functions_here = functions_of.get(m.id, [])
@@ -316,6 +325,7 @@ def mechanisms(session: Session, *, key: str | None = None) -> list[MechanismRow
                 ],
                 molecule_groups=_groups(molecules_here),
                 pathway_groups=_groups(pathways_here),
+                identifiers=curies.get(m.id, []),
             )
         )
     return rows
@@ -393,6 +403,8 @@ def molecules(
     if name is not None:
         stmt = stmt.where(molecule.c.id == resolve_molecule(session, name))
     aliases = _aliases(session, t.molecule_name, "molecule_id")
+    found = session.execute(stmt).all()
+    curies = identifiers_of(session, t.molecule_identifier, [row[0] for row in found])
     return [
         MoleculeRow(
             key=key,
@@ -401,8 +413,9 @@ def molecules(
             parent=parent_key,
             aliases=aliases.get(molecule_id, []),
             studies=n,
+            identifiers=curies.get(molecule_id, []),
         )
-        for molecule_id, key, kind_, full_name, parent_key, n in session.execute(stmt).all()
+        for molecule_id, key, kind_, full_name, parent_key, n in found
     ]
 
 
@@ -435,8 +448,14 @@ def pathways(session: Session, *, node: str | None = None) -> list[PathwayRow]:
         [p.id for p in found],
         on=t.molecule.c.id == nodes.c.molecule_id,
     )
+    curies = identifiers_of(session, t.pathway_identifier, [p.id for p in found])
     return [
-        PathwayRow(key=key, nodes=nodes_of.get(pathway_id, []), studies=count)
+        PathwayRow(
+            key=key,
+            nodes=nodes_of.get(pathway_id, []),
+            studies=count,
+            identifiers=curies.get(pathway_id, []),
+        )
         for pathway_id, key, count in found
     ]
 

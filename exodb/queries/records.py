@@ -27,6 +27,8 @@ class CellSourceRow:
     immunogenicity_note: str | None = None
     clinical_potential_note: str | None = None
     position: int | None = None
+    # CURIEs of other resources (Cell Ontology, UBERON, EFO), each checked and sourced.
+    identifiers: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class MechanismRow:
     function_details: list[dict[str, Any]] = field(default_factory=list)
     molecule_groups: list[dict[str, Any]] = field(default_factory=list)
     pathway_groups: list[dict[str, Any]] = field(default_factory=list)
+    identifiers: list[str] = field(default_factory=list)  # GO biological processes
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ class MoleculeRow:
     parent: str | None
     aliases: list[str]
     studies: int
+    identifiers: list[str] = field(default_factory=list)  # ChEBI, miRBase, HGNC, NCBI Gene
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,7 @@ class PathwayRow:
     key: str
     nodes: list[str]
     studies: int
+    identifiers: list[str] = field(default_factory=list)  # KEGG, Reactome
 
 
 @dataclass(frozen=True)

@@ -116,10 +116,33 @@ def _name_roots(names: Table, owner: Table) -> Select:
     )
 
 
+def identified(owner: Table, text: str) -> Select | None:
+    """The rows of ``owner`` that ``text`` identifies when it is written as a CURIE of another
+    resource (``CL:0000134``, ``NCBITaxon:10116``, a bare ``MIMAT0000076``), else None."""
+    from exodb.names.identifiers import BadCurie, normal_curie, split_curie
+
+    if split_curie(text) is None:
+        return None
+    identifiers = t.metadata.tables.get(f"{owner.name}_identifier")
+    if identifiers is None:
+        return None
+    try:
+        curie = normal_curie(text)
+    except BadCurie as exc:
+        raise UnknownName(owner.name.replace("_", " "), f"{text} ({exc})", []) from None
+    return select(identifiers.c[f"{owner.name}_id"].label("id")).where(identifiers.c.curie == curie)
+
+
 def _named_subtree(
     session: Session, names: Table, owner: Table, kind: str, text: str
 ) -> list[int] | Select:
-    """The rows ``text`` names (key, name or alias, folded) with every row below them."""
+    """The rows ``text`` names (key, name or alias, folded, or an identifier of theirs) with
+    every row below them."""
+    by_identifier = identified(owner, text)
+    if by_identifier is not None:
+        return _with_descendants(
+            session, owner, by_identifier, {}, lambda: UnknownName(kind, text, [])
+        )
     return _with_descendants(
         session,
         owner,
@@ -244,6 +267,11 @@ def vocabulary_ids(session: Session, table: Table, kind: str, text: str) -> list
     rows = session.connection().execute(select(*columns)).all()
     folded = fold(text)
     root = next((r[0] for r in rows if folded in (fold(r[1]), fold(r[2]))), None)
+    by_identifier = identified(table, text) if root is None else None
+    if by_identifier is not None:
+        root = session.scalars(by_identifier).first()
+        if root is None:
+            raise UnknownName(kind, text, [])
     if root is None:
         names = {fold(r[1]): r[1] for r in rows} | {fold(r[2]): r[1] for r in rows}
         close = difflib.get_close_matches(folded, list(names), n=5, cutoff=0.5)

@@ -34,6 +34,15 @@ from exodb.schema.orm_extraction import (  # noqa: F401
     SeparationMethod,
 )
 
+# Identifiers of other resources, one class per kind of row identified.
+from exodb.schema.orm_identifiers import (  # noqa: F401
+    CellSourceIdentifier,
+    MechanismIdentifier,
+    MoleculeIdentifier,
+    PathwayIdentifier,
+    SpeciesIdentifier,
+)
+
 # The link tables have no class of their own; these names keep them importable from here.
 from exodb.schema.tables import (  # noqa: F401
     cell_source_alias,

@@ -45,6 +45,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 def _fill_derived(connection: Connection) -> None:
     _fill_bundled_extraction(connection)
+    _fill_bundled_identifiers(connection)
     _fill_search_index(connection)
 
 
@@ -87,6 +88,52 @@ def _fill_bundled_extraction(connection: Connection) -> None:
     problems += validate(seeds, existing_state(connection, seeds.files))
     if problems:
         raise SeedError(problems)
+    write.write_or_explain(connection, seeds, str(seeds.folder))
+    advance_generation(connection, data_generation(connection))
+
+
+# The identifier files (revision 0011), which an upgrade of a seeded database brings in too.
+BUNDLED_IDENTIFIER_FILES = (
+    "cell_source_identifiers",
+    "species_identifiers",
+    "molecule_identifiers",
+    "pathway_identifiers",
+    "mechanism_identifiers",
+)
+
+
+def _fill_bundled_identifiers(connection: Connection) -> None:
+    """A seeded database upgraded to the identifiers' revision gets the bundled identifiers,
+    in the upgrade's own transaction; a database that has any identifier already is left
+    alone, and a file whose rows name what the database lacks (one seeded from other files)
+    is left out whole."""
+    from exodb.schema.migrations import table_count
+
+    tables = [name.removesuffix("s") for name in BUNDLED_IDENTIFIER_FILES]
+    if not connection.dialect.has_table(connection, tables[0]):
+        return
+    if not table_count(connection, "reference"):
+        return
+    if any(table_count(connection, name) for name in tables):
+        return
+    from exodb.curation import seedspec as spec
+    from exodb.curation import write
+    from exodb.curation.seedread import SeedSet, read_file
+    from exodb.curation.validate import existing_state, validate
+    from exodb.io.resources import seeds_dir
+    from exodb.schema.generation import advance_generation, data_generation
+
+    seeds = SeedSet(seeds_dir())
+    for name in BUNDLED_IDENTIFIER_FILES:
+        seed, problems = spec.BY_NAME[name], []
+        one = SeedSet(seeds.folder)
+        one.paths[name] = str(seeds.folder / seed.filename)
+        one.files[name] = read_file(seed, seeds.folder / seed.filename, problems)
+        if problems or validate(one, existing_state(connection, [name])):
+            continue
+        seeds.paths[name], seeds.files[name] = one.paths[name], one.files[name]
+    if not any(seeds.files.values()):
+        return
     write.write_or_explain(connection, seeds, str(seeds.folder))
     advance_generation(connection, data_generation(connection))
 

@@ -19,8 +19,9 @@ keeps and ``exodb schema`` prints.
 The definitions live in modules by concern: ``_review`` (the review's sections, references,
 vocabularies and tables), ``_studies`` (studies and their links), ``_extraction`` (a study as
 a systematic reviewer extracts it: animals, EV preparations, arms, measurements, risk of
-bias), ``_bookkeeping`` (search index, import log, data generation, kept reports),
-``_comments`` (column comments).
+bias), ``_identifiers`` (identifiers of other resources, each with its source),
+``_bookkeeping`` (search index, import log, data generation, kept reports), ``_comments``
+(column comments).
 """
 
 from __future__ import annotations
@@ -94,6 +95,13 @@ from exodb.schema.tables._extraction import (
     separation_method_alias,
     separation_method_name,
 )
+from exodb.schema.tables._identifiers import (
+    cell_source_identifier,
+    mechanism_identifier,
+    molecule_identifier,
+    pathway_identifier,
+    species_identifier,
+)
 from exodb.schema.tables._bookkeeping import data_version, import_log, report_cache, search_document
 
 # isort: on
@@ -109,6 +117,7 @@ __all__ = [
     "bias_domain",
     "cell_source",
     "cell_source_alias",
+    "cell_source_identifier",
     "cell_source_name",
     "cell_source_profile",
     "cell_source_profile_reference",
@@ -135,10 +144,12 @@ __all__ = [
     "material_reference",
     "mechanism",
     "mechanism_function",
+    "mechanism_identifier",
     "mechanism_molecule",
     "mechanism_pathway",
     "molecule",
     "molecule_alias",
+    "molecule_identifier",
     "molecule_name",
     "outcome",
     "outcome_measurement",
@@ -146,6 +157,7 @@ __all__ = [
     "outcome_scale_alias",
     "outcome_scale_name",
     "pathway",
+    "pathway_identifier",
     "pathway_node",
     "reference",
     "report_cache",
@@ -157,6 +169,7 @@ __all__ = [
     "separation_method_alias",
     "separation_method_name",
     "species",
+    "species_identifier",
     "study",
     "study_interaction",
     "study_material",

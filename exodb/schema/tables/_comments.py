@@ -204,6 +204,31 @@ _SPECIFIC = {
 }
 
 
+# The identifier tables share their columns; each says what it identifies.
+_IDENTIFIED = {
+    "cell_source": "cell source",
+    "species": "species",
+    "molecule": "molecule",
+    "pathway": "pathway",
+    "mechanism": "mechanism",
+}
+for _owner, _name in _IDENTIFIED.items():
+    _SPECIFIC |= {
+        f"{_owner}_identifier.{_owner}_id": f"The {_name} identified.",
+        f"{_owner}_identifier.curie": "The identifier as a CURIE (prefix:local ID), the prefix "
+        "spelt as the resource spells it.",
+        f"{_owner}_identifier.label": "The label on the record the identifier was seen on.",
+        f"{_owner}_identifier.source": "Where the record was seen: the ontology and its version, "
+        "or the page.",
+        f"{_owner}_identifier.match": "exact, synonym, broader or approximate: how the record "
+        "matches the row.",
+        f"{_owner}_identifier.note": "Why this term, for a synonym, broader or approximate match.",
+    }
+_SPECIFIC["molecule_identifier.species_id"] = (
+    "The species of a species-specific form (a rat miRNA); empty for the human form or a compound."
+)
+
+
 def comment_columns(metadata: MetaData) -> None:
     """Give every column of ``metadata`` its comment (None for a column neither list names)."""
     for table in metadata.tables.values():
