@@ -245,6 +245,10 @@ def study_card(detail: Any, fmt: str = "table") -> str:
         ("Outcomes", [_outcome_text(o) for o in d["outcomes"]]),
         ("Arms", [_arm_text(a) for a in d.get("arms", [])]),
         ("Measurements", [_measurement_text(m) for m in d.get("measurements", [])]),
+        (
+            "Identifiers",
+            [f"{name}: {', '.join(curies)}" for name, curies in d.get("identifiers", {}).items()],
+        ),
         ("Reference", [_reference_text(d["reference"])] if d["reference"] else []),
         (
             "Curation notes",

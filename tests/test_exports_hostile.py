@@ -130,7 +130,7 @@ def test_bibtex_export_parses_with_pybtex_and_keeps_every_field(runner, hostile_
 
     text = _cli(runner, hostile_url, "export", "references", "--format", "bibtex")
     data = parse_string(text, "bibtex")
-    assert len(data.entries) == 29 + len(REFERENCES)
+    assert len(data.entries) == 31 + len(REFERENCES)
     assert not re.search(r"[^\x00-\x7f]", text), "every character outside ASCII spelled as LaTeX"
     (entry,) = [e for e in data.entries.values() if "Reference 9001" in e.fields["note"]]
     assert _decode_latex(entry.fields["title"]) == HOSTILE_MEANING
@@ -154,7 +154,7 @@ def test_bibtex_export_parses_with_bibtexparser(hostile_session):
     text = exports.export_references(hostile_session, "bibtex")
     library = bibtexparser.parse_string(text)
     assert library.failed_blocks == []
-    assert len(library.entries) == 29 + len(REFERENCES)
+    assert len(library.entries) == 31 + len(REFERENCES)
     titles = {_decode_latex(e.fields_dict["title"].value) for e in library.entries}
     assert HOSTILE_MEANING in titles
 
@@ -173,8 +173,8 @@ def test_bibtex_and_latex_spell_characters_alike(hostile_session):
 def test_ris_line_break_cannot_forge_a_record(hostile_session):
     text = exports.export_references(hostile_session, "ris")
     lines = text.splitlines()
-    assert sum(line.startswith("TY  - ") for line in lines) == 29 + len(REFERENCES)
-    assert sum(line.startswith("ER  - ") for line in lines) == 29 + len(REFERENCES)
+    assert sum(line.startswith("TY  - ") for line in lines) == 31 + len(REFERENCES)
+    assert sum(line.startswith("ER  - ") for line in lines) == 31 + len(REFERENCES)
     # Every line of a record is a tag and its value.
     assert all(re.match(r"[A-Z][A-Z0-9]  - ", line) for line in lines if line)
     titles = [line[6:] for line in lines if line.startswith("TI  - ")]

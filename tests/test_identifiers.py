@@ -224,3 +224,15 @@ def test_the_network_export_gives_nodes_their_identifiers_and_iri(runner, seeded
     assert nodes["mechanism:axon_regeneration"]["identifiers"] == "GO:0031103"
     graphml = run(runner, seeded_url, "export", "network").output
     assert 'attr.name="iri"' in graphml and "http://purl.obolibrary.org/obo/CL_0000134" in graphml
+
+
+def test_a_study_card_names_the_identifiers_of_what_it_names(runner, seeded_url):
+    doc = json.loads(run(runner, seeded_url, "show", "kong_102", "--format", "json").output)[0]
+    assert doc["identifiers"]["treg"] == ["CL:0000815"]
+    assert doc["identifiers"]["mouse"] == ["NCBITaxon:10090"]
+    assert doc["identifiers"]["miR-2861"] == [
+        "mirbase.mature:MIMAT0013802",
+        "mirbase.mature:MIMAT0013803",
+    ]
+    card = run(runner, seeded_url, "show", "kong_102").output
+    assert "Identifiers:\n  - treg: CL:0000815\n" in card

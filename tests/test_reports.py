@@ -308,14 +308,14 @@ def test_bibtex_export(runner, seeded_url):
     assert result.exit_code == 0
     entries = re.findall(r"^@article\{([^,]+),", result.stdout, re.M)
     assert entries[0] == "cha2025exosome"
-    assert len(entries) == len(set(entries)) == 29  # the review and 28 checked references
+    assert len(entries) == len(set(entries)) == 31  # the review and 30 checked references
     assert "liang2024small" in entries
     assert "doi = {10.4103/1673-5374.391194}" in result.stdout
 
 
 def test_ris_and_csl_json_exports(session):
     ris = exports.export_references(session, "ris")
-    assert ris.count("TY  - JOUR") == ris.count("ER  - ") == 29
+    assert ris.count("TY  - JOUR") == ris.count("ER  - ") == 31
     items = json.loads(exports.export_references(session, "csl-json"))
     review = items[0]
     assert review["DOI"] == "10.3389/fneur.2025.1645457"

@@ -91,7 +91,7 @@ def _details(session: Session, found: list[Row]) -> list[StudyDetail]:
     notes = by_parent(session, _notes_statement(), t.study.c.id, ids)
     lineages = _lineages(session, [s.cell_source_id for s in found])
     arms, measurements = arms_of_studies(session, ids), measurements_of_studies(session, ids)
-    return [
+    details = [
         replace(
             _detail(
                 s,
@@ -105,6 +105,46 @@ def _details(session: Session, found: list[Row]) -> list[StudyDetail]:
             measurements=measurements.get(s.id, []),
         )
         for s in found
+    ]
+    return _with_identifiers(session, details)
+
+
+def _with_identifiers(session: Session, details: list[StudyDetail]) -> list[StudyDetail]:
+    """Each study with the identifiers of what it names, read once per kind for all studies."""
+    named = {
+        "cell_source": lambda d: [d.cell_source] if d.cell_source else [],
+        "species": lambda d: [m["species"] for m in d.models],
+        "molecule": lambda d: (
+            [c["molecule"] for c in d.cargo]
+            + [x for i in d.interactions for x in (i["regulator"], i["target"])]
+        ),
+        "mechanism": lambda d: list(d.mechanisms),
+    }
+    found: dict[str, dict[str, list[str]]] = {}
+    for kind, keys_of in named.items():
+        keys = sorted({k for d in details for k in keys_of(d)})
+        if not keys:
+            continue
+        owner, identifiers = t.metadata.tables[kind], t.metadata.tables[f"{kind}_identifier"]
+        stmt = (
+            select(owner.c.key, identifiers.c.curie)
+            .join(owner, owner.c.id == identifiers.c[f"{kind}_id"])
+            .where(owner.c.key.in_(keys))
+            .order_by(owner.c.key, identifiers.c.curie)
+        )
+        for key, curie in session.execute(stmt):
+            found.setdefault(kind, {}).setdefault(key, []).append(curie)
+    return [
+        replace(
+            d,
+            identifiers={
+                key: found[kind][key]
+                for kind, keys_of in named.items()
+                for key in dict.fromkeys(keys_of(d))
+                if key in found.get(kind, {})
+            },
+        )
+        for d in details
     ]
 
 

@@ -198,3 +198,6 @@ class StudyDetail:
     pmid: str | None = None
     arms: list[dict[str, Any]] = field(default_factory=list)
     measurements: list[dict[str, Any]] = field(default_factory=list)
+    # The identifiers in other resources of what the study names (its cell source, species,
+    # molecules, mechanisms), by exodb key: {"msc": ["CL:0000134"], ...}
+    identifiers: dict[str, list[str]] = field(default_factory=dict)
