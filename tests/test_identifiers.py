@@ -236,3 +236,23 @@ def test_a_study_card_names_the_identifiers_of_what_it_names(runner, seeded_url)
     ]
     card = run(runner, seeded_url, "show", "kong_102").output
     assert "Identifiers:\n  - treg: CL:0000815\n" in card
+
+
+def test_a_downgrade_that_would_drop_imported_identifiers_is_refused(runner, fresh_url, tmp_path):
+    (tmp_path / "cell_source_identifiers.csv").write_text(
+        "cell_source,curie,label,source,match,note\n"
+        "treg,CL:0000792,CD4-positive CD25-positive regulatory T cell,a checked page,broader,\n",
+        encoding="utf-8",
+    )
+    assert run(runner, fresh_url, "import", str(tmp_path)).exit_code == 0
+    before = snapshot(fresh_url)
+    engine = make_engine(fresh_url)
+    try:
+        with pytest.raises(
+            migrations.ImportLogWouldBeLost, match="would drop the identifier tables"
+        ):
+            migrations.downgrade(engine, "0009")
+        assert migrations.current_revision(engine) == migrations.head_revision()
+    finally:
+        engine.dispose()
+    assert snapshot(fresh_url) == before

@@ -164,11 +164,42 @@ def _imported_extraction(connection: Connection) -> list[str]:
     return holding
 
 
+IDENTIFIERS_REVISION = "0011"
+IDENTIFIED = ("cell_source", "species", "molecule", "pathway", "mechanism")
+
+
+def _imported_identifiers(connection: Connection) -> list[str]:
+    """Identifier rows the bundled seeds would not bring back (keyed by owner key and CURIE)."""
+    holding = []
+    for owner in IDENTIFIED:
+        table = f"{owner}_identifier"
+        if not connection.dialect.has_table(connection, table):
+            continue
+        bundled = _bundled_keys(f"{table}s.csv", (owner, "curie"))
+        rows = connection.execute(
+            text(
+                f"SELECT o.key, i.curie FROM {table} AS i JOIN {owner} AS o ON o.id = i.{owner}_id"
+            )
+        )
+        count = sum(1 for row in rows if tuple(row) not in bundled)
+        if count:
+            holding.append(f"{count} in {table}")
+    return holding
+
+
 def _refuse_losing_extraction(connection: Connection, target: str) -> None:
-    """Refuse a downgrade below 0009 that would drop rows an import brought to its tables.
+    """Refuse a downgrade below 0009 (0011 for the identifiers) that would drop rows an import
+    brought to its tables.
 
     The bundled seeds rebuild their own rows; imported ones exist nowhere else.
     """
+    below_identifiers = target == "base" or _revision_number(target) < int(IDENTIFIERS_REVISION)
+    holding = _imported_identifiers(connection) if below_identifiers else []
+    if holding:
+        raise ImportLogWouldBeLost(
+            f"downgrading to {target} would drop the identifier tables, which hold imported "
+            f"rows ({', '.join(holding)}); keep them with `exodb export csv DIR` first"
+        )
     if target != "base" and _revision_number(target) >= int(EXTRACTION_REVISION):
         return
     if not connection.dialect.has_table(connection, "arm"):
