@@ -256,3 +256,47 @@ def test_a_downgrade_that_would_drop_imported_identifiers_is_refused(runner, fre
     finally:
         engine.dispose()
     assert snapshot(fresh_url) == before
+
+
+def test_the_crosswalk_has_mirtarbases_columns_and_names_mirnas_as_miRBase_does(runner, seeded_url):
+    result = run(runner, seeded_url, "export", "crosswalk", "--format", "mirtarbase")
+    assert result.exit_code == 0, result.output
+    lines = [line.split("\t") for line in result.output.splitlines()]
+    assert lines[0] == [
+        "miRTarBase ID",
+        "miRNA",
+        "Species (miRNA)",
+        "Target Gene",
+        "Target Gene (Entrez ID)",
+        "Species (Target Gene)",
+        "Experiments",
+        "Support Type",
+        "References (PMID)",
+    ]
+    rows = {(r[0], r[3]): r for r in lines[1:]}
+    kong = rows[("exodb:kong_102", "IRAK1")]
+    # kong_102 used mice: the mouse form of miR-2861, and mice as the target's species
+    assert (kong[1], kong[2], kong[5]) == ("mmu-miR-2861", "Mus musculus", "Mus musculus")
+    # a miRNA only mice have keeps its mouse species although the study names none
+    assert rows[("exodb:peng_100", "PTEN")][1:3] == ["mmu-miR-467b-3p", "Mus musculus"]
+    assert all(len(r) == 9 for r in lines)
+
+
+def test_the_crosswalk_lists_cargo_genes_in_exocartas_columns(runner, seeded_url):
+    result = run(runner, seeded_url, "export", "crosswalk", "--format", "exocarta")
+    lines = [line.split("\t") for line in result.output.splitlines()]
+    assert lines[0] == [
+        "CONTENT ID",
+        "CONTENT TYPE",
+        "ENTREZ GENE ID",
+        "GENE SYMBOL",
+        "SPECIES",
+        "EXPERIMENT ID",
+    ]
+    huang = next(r for r in lines[1:] if r[5] == "huang_46")
+    assert (huang[1], huang[3], huang[4]) == (
+        "protein",
+        "BDNF",
+        "Rattus norvegicus | Macaca mulatta",
+    )
+    assert [r[0] for r in lines[1:]] == [str(n) for n in range(1, len(lines))]

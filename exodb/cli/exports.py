@@ -1,5 +1,5 @@
-"""``exodb export``: references, the evidence network, the database as seed files, and the
-comparisons a meta-analysis pools."""
+"""``exodb export``: references, the evidence network, the database as seed files, the
+cross-walk of identifiers, and the comparisons a meta-analysis pools."""
 
 from __future__ import annotations
 
@@ -104,6 +104,28 @@ def export_csv(ctx: Context, folder: str, force: bool, spreadsheet_safe: bool) -
         f"exodb: wrote {records} records (header rows not counted) in {len(counts)} files to "
         f"{folder}"
     )
+
+
+@export.command("crosswalk")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("exocarta", "mirtarbase")),
+    default="exocarta",
+    show_default=True,
+    help="exocarta: cargo genes in ExoCarta's protein columns; mirtarbase: miRNA -> target "
+    "interactions in miRTarBase's.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@study_filter_options
+@pass_context
+@_user_errors
+def export_crosswalk(ctx: Context, fmt: str, output: str | None, **filters: Any) -> None:
+    """Cargo and miRNA targets by Entrez and miRBase identifiers, tab-separated in the shape of
+    ExoCarta's and miRTarBase's downloads, to join exodb's evidence with theirs."""
+    from exodb.exports import export_crosswalk as build
+
+    write(build(ctx.session(), fmt, **filters), output)
 
 
 @export.command("meta")

@@ -17,6 +17,7 @@ from exodb.exports.bibliography import (
     to_csl_json,
     to_ris,
 )
+from exodb.exports.crosswalk import CROSSWALK_FORMATS, export_crosswalk
 from exodb.exports.network import (
     NETWORK_FORMATS,
     Network,
@@ -28,6 +29,7 @@ from exodb.exports.network import (
 )
 
 __all__ = [
+    "CROSSWALK_FORMATS",
     "NETWORK_FORMATS",
     "REFERENCE_FORMATS",
     "REVIEW",
@@ -35,6 +37,7 @@ __all__ = [
     "Network",
     "bibliography",
     "evidence_network",
+    "export_crosswalk",
     "export_network",
     "export_references",
     "to_bibtex",
