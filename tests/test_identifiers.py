@@ -97,7 +97,7 @@ def test_the_identifiers_say_what_the_records_say(session):
         "mirbase.mature:MIMAT0013803",
     ]
     assert molecules["resveratrol"].identifiers == ["CHEBI:27881"]
-    assert molecules["BDNF"].identifiers == ["HGNC:1033"]
+    assert molecules["BDNF"].identifiers == ["HGNC:1033", "NCBIGene:627"]
     paths = {p.key: p for p in queries.pathways(session)}
     assert "kegg.pathway:hsa04151" in paths["PI3K/Akt"].identifiers
     connection = session.connection()  # the shared session's: not closed here
@@ -277,6 +277,7 @@ def test_the_crosswalk_has_mirtarbases_columns_and_names_mirnas_as_miRBase_does(
     kong = rows[("exodb:kong_102", "IRAK1")]
     # kong_102 used mice: the mouse form of miR-2861, and mice as the target's species
     assert (kong[1], kong[2], kong[5]) == ("mmu-miR-2861", "Mus musculus", "Mus musculus")
+    assert kong[4] == "3654"  # IRAK1's NCBI Gene ID, from the HGNC complete set
     # a miRNA only mice have keeps its mouse species although the study names none
     assert rows[("exodb:peng_100", "PTEN")][1:3] == ["mmu-miR-467b-3p", "Mus musculus"]
     assert all(len(r) == 9 for r in lines)

@@ -76,7 +76,9 @@ def _genes(session: Session) -> dict[str, dict[str, str]]:
         if prefix == "HGNC" and label:
             gene.setdefault("symbol", label.split(":")[0].strip())
         elif prefix == "NCBIGene":
-            gene.setdefault("entrez", local)
+            gene["entrez"] = local
+            if label:  # the current symbol, where the HGNC record seen had an older one
+                gene["symbol"] = label
     return {key: gene for key, gene in genes.items() if gene}
 
 
