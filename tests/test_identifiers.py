@@ -131,6 +131,7 @@ def test_the_identifiers_say_what_the_records_say(session):
         ("--species", "NCBITaxon:10116", "rat"),
         ("--molecule", "CHEBI:27881", "resveratrol"),
         ("--cargo", "HGNC:1033", "BDNF"),
+        ("--mechanism", "GO:0031103", "axon_regeneration"),
     ],
 )
 def test_filters_take_a_curie(runner, seeded_url, option, curie, name):
@@ -301,3 +302,19 @@ def test_the_crosswalk_lists_cargo_genes_in_exocartas_columns(runner, seeded_url
         "Rattus norvegicus | Macaca mulatta",
     )
     assert [r[0] for r in lines[1:]] == [str(n) for n in range(1, len(lines))]
+
+
+def test_a_pathway_identifier_finds_the_pathway_curated_with_it(runner, seeded_url):
+    result = run(
+        runner, seeded_url, "studies", "--pathway", "kegg.pathway:hsa04151", "--format", "json"
+    )
+    assert result.exit_code == 0, result.output
+    keys = {r["key"] for r in json.loads(result.output)}
+    sql = (
+        "SELECT s.key FROM study s JOIN study_pathway sp ON sp.study_id = s.id "
+        "JOIN pathway p ON p.id = sp.pathway_id WHERE p.key = 'PI3K/Akt'"
+    )
+    exact = {
+        r["key"] for r in json.loads(run(runner, seeded_url, "sql", sql, "--format", "json").output)
+    }
+    assert keys == exact and keys

@@ -227,9 +227,13 @@ def pathways_matching(session: Session, text: str) -> Select:
     """Ids of the pathways that contain ``text`` as a node or a contiguous chain of nodes.
 
     ``NF-κB`` finds every axis with NF-κB (or a member such as NF-κB p65); ``PI3K/Akt`` finds
-    PI3K/Akt/mTOR and PTEN/PI3K/Akt/mTOR, but not Akt/PI3K.
+    PI3K/Akt/mTOR and PTEN/PI3K/Akt/mTOR, but not Akt/PI3K. A KEGG or Reactome identifier
+    (``kegg.pathway:hsa04151``) finds the pathways curated with it.
     """
     check_arguments(text=text)
+    by_identifier = identified(t.pathway, text)
+    if by_identifier is not None:
+        return by_identifier
     nodes = [n for n in split_pathway(text) if n]
     if not nodes:
         raise ValueError("a pathway needs at least one node, e.g. PI3K/Akt")
