@@ -278,6 +278,7 @@ def test_every_command_that_selects_studies_takes_the_filters():
         if "cell_source" in names and "cargo" in names:
             selecting[" ".join(path)] = names
     assert sorted(selecting) == [
+        "export crosswalk",
         "export meta",
         "export network",
         "report convergence",
