@@ -228,7 +228,13 @@ def study_card(detail: Any, fmt: str = "table") -> str:
         if value:
             lines += [f"**{label}:** {value}" if fmt == "markdown" else f"{label}: {value}", *gap]
     lists = [
-        ("Cargo", [f"{c['molecule']} ({c['role']})" for c in d["cargo"]]),
+        (
+            "Cargo",
+            [
+                f"{c['molecule']} ({c['role']}{', inferred' if c.get('inferred') else ''})"
+                for c in d["cargo"]
+            ],
+        ),
         (
             "Interactions",
             [f"{i['regulator']} {i['effect']} {i['target']}" for i in d["interactions"]],

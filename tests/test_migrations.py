@@ -95,3 +95,44 @@ def test_behind_database_names_the_fixing_command(empty_url):
     engine = make_engine(empty_url)
     with pytest.raises(migrations.SchemaError, match=r"run `exodb --db x init`"):
         migrations.ensure_current(engine, "x")
+
+
+def test_upgrading_to_0010_marks_the_bundled_inferred_cargo(fresh_url):
+    """A seeded database of revision 0009 (the previous release) has no inferred column; the
+    upgrade adds it and sets it on the bundled rows the seeds mark, and nowhere else."""
+    from sqlalchemy import text
+
+    engine = make_engine(fresh_url)
+    query = text(
+        "SELECT s.key, m.key FROM study_molecule AS l JOIN study AS s ON s.id = l.study_id "
+        "JOIN molecule AS m ON m.id = l.molecule_id WHERE l.inferred ORDER BY s.key"
+    )
+    with engine.connect() as connection:
+        seeded = connection.execute(query).all()
+    assert len(seeded) == len(migrations.INFERRED_CARGO_0010)
+    migrations.downgrade(engine, "0009")
+    columns = {c["name"] for c in inspect(engine).get_columns("study_molecule")}
+    assert "inferred" not in columns
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.execute(query).all() == seeded
+        assert connection.execute(text("SELECT count(*) FROM study_cargo_pathway")).scalar()
+    engine.dispose()
+
+
+def test_a_downgrade_that_would_drop_other_inferred_flags_is_refused(fresh_url):
+    from sqlalchemy import text
+
+    engine = make_engine(fresh_url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE study_molecule SET inferred = :yes WHERE molecule_id = "
+                "(SELECT id FROM molecule WHERE key = 'miR-2861')"
+            ),
+            {"yes": True},
+        )
+    with pytest.raises(migrations.ImportLogWouldBeLost, match="inferred flag of 1 study"):
+        migrations.downgrade(engine, "0009")
+    assert migrations.current_revision(engine) == migrations.head_revision()
+    engine.dispose()

@@ -276,7 +276,9 @@ def test_study_card(runner, seeded_url):
     )
     assert result.exit_code == 0
     assert result.stdout.startswith("## xie_111 (reference 111, Xie et al.)")
-    assert "- miR-501-5p/MLCK (inhibits)" in result.stdout
+    # The exosomes act through miR-501-5p: the axis is modulated, the interaction inhibits MLCK.
+    assert "- miR-501-5p/MLCK (modulates)" in result.stdout
+    assert "- miR-501-5p inhibits MLCK" in result.stdout
 
 
 def test_output_file_picks_the_format(runner, seeded_url, tmp_path):

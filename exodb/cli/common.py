@@ -370,7 +370,11 @@ def study_filter_options(func: Callable) -> Callable:
     """The filters of ``exodb studies``, shared by every command that selects studies."""
     options = [
         click.option("--cell-source", metavar="SOURCE", help="Source and its subtypes (MSC)."),
-        click.option("--cargo", metavar="MOLECULE", help="Carried or loaded; miR-21 = family."),
+        click.option(
+            "--cargo",
+            metavar="MOLECULE",
+            help="Carried or loaded, inferred cargo included; miR-21 = family.",
+        ),
         click.option("--target", metavar="MOLECULE", help="Target of a regulator -> target."),
         click.option(
             "--molecule",

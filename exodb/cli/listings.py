@@ -182,7 +182,11 @@ def components(ctx: Context, fmt: str | None, output: str | None, markers: bool)
 @pass_context
 @_user_errors
 def epidemiology(ctx: Context, fmt: str | None, output: str | None) -> None:
-    """Section 1: incidence of spinal cord injury."""
+    """Section 1: incidence of spinal cord injury.
+
+    The same table holds the review's other figures that belong to no study: section 2's
+    typical exosome diameter (30 to 150 nm).
+    """
     from exodb import queries
 
     rows = queries.epidemiology(ctx.session())

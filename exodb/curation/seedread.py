@@ -424,7 +424,7 @@ def _converter(
 ):
     """A function raw-cell -> value for ``col``, appending any problem; the common cases (plain
     text, keys, enumeration values) take a short path, everything else goes to _convert."""
-    required, name = col.required, col.name
+    required, name, default = col.required, col.name, col.default
     listed = col.kind in (spec.TEXT_LIST, spec.REF_LIST)
     simple = col.kind in (spec.TEXT, spec.ENUM) or (
         col.kind == spec.REF and col.target != "references"
@@ -473,7 +473,7 @@ def _converter(
         if not value:
             if required:
                 problems.append(Problem(path, line, name, "required value is empty"))
-            return [] if listed else None
+            return [] if listed else default
         return _convert(col, value, (path, line), problems)
 
     return convert

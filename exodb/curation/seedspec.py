@@ -37,6 +37,9 @@ class Column:
     # REF to a file whose rows are named within a study (arms, preparations): the column of
     # this row that names the study, so that "exo" means the arm exo of this row's study.
     scope: str | None = None
+    # An optional column's value where the cell is empty or the file has no such column (a
+    # flag that files written before it existed do not mention); None: empty means NULL.
+    default: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -352,6 +355,9 @@ SEED_FILES: tuple[SeedFile, ...] = (
             ref("study", "studies"),
             ref("molecule", "molecules"),
             choice("role", v.MOLECULE_ROLES),
+            # True where the review names the molecule in the finding but does not say the
+            # exosomes carry it: the role is exodb's reading. Empty or absent: false.
+            opt("inferred", BOOL, default=False),
             opt("note"),
         ),
     ),

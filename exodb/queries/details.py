@@ -217,7 +217,8 @@ def _detail(
         route=s.route,
         summary=s.summary,
         cargo=[
-            {"molecule": m.molecule, "role": m.role, "note": m.note} for m in parts["molecules"]
+            {"molecule": m.molecule, "role": m.role, "inferred": m.inferred, "note": m.note}
+            for m in parts["molecules"]
         ],
         interactions=[
             {"regulator": i.regulator, "target": i.target, "effect": i.effect, "note": i.note}

@@ -94,7 +94,11 @@ def study_parts() -> dict[str, tuple[Select, Any]]:
     modification, outcome = t.study_modification, t.outcome
     statements = {
         "molecules": select(
-            cargo.c.study_id, molecule.c.key.label("molecule"), cargo.c.role, cargo.c.note
+            cargo.c.study_id,
+            molecule.c.key.label("molecule"),
+            cargo.c.role,
+            cargo.c.inferred,
+            cargo.c.note,
         )
         .join(molecule, molecule.c.id == cargo.c.molecule_id)
         .order_by(cargo.c.id),

@@ -212,6 +212,55 @@ def _refuse_losing_extraction(connection: Connection, target: str) -> None:
         )
 
 
+INFERRED_REVISION = "0010"
+# The cargo rows (study, molecule) that the bundled seeds of revision 0010 mark inferred: its
+# upgrade sets their flag in a database that has them, so a seeded database upgraded from an
+# earlier release (or taken down and up again) reads as a new one does. Frozen with the
+# revision: rows marked later come from the seeds or an import, not from this list.
+INFERRED_CARGO_0010 = (
+    ("fu_54", "miR-21a-3p"),
+    ("gao_70", "miR-26a"),
+    ("gao_110", "miR-210"),
+    ("huang_71", "miR-199-5p"),
+    ("liu_24", "miR-216a-5p"),
+    ("ref94", "miR-23a-3p"),
+    ("sun_72", "miR-431-3p"),
+    ("xie_111", "miR-501-5p"),
+    ("xiong_103", "miR-709"),
+)
+
+
+def _refuse_losing_inferred(connection: Connection, target: str) -> None:
+    """Refuse a downgrade below 0010 that would forget which study molecules are inferred.
+
+    Revision 0010 marks its own list again on the way up; a flag on any other row (an import,
+    or seeds of a curator's own) exists nowhere else.
+    """
+    if target != "base" and _revision_number(target) >= int(INFERRED_REVISION):
+        return
+    if not connection.dialect.has_table(connection, "study_molecule"):
+        return
+    from sqlalchemy import inspect
+
+    if "inferred" not in {c["name"] for c in inspect(connection).get_columns("study_molecule")}:
+        return
+    flagged = connection.execute(
+        text(
+            "SELECT s.key, m.key, l.role FROM study_molecule AS l "
+            "JOIN study AS s ON s.id = l.study_id JOIN molecule AS m ON m.id = l.molecule_id "
+            "WHERE l.inferred"
+        )
+    ).all()
+    kept = set(INFERRED_CARGO_0010)
+    lost = [row for row in flagged if row[2] != "cargo" or (row[0], row[1]) not in kept]
+    if lost:
+        raise ImportLogWouldBeLost(
+            f"downgrading to {target} would drop the inferred flag of {len(lost)} study "
+            f"molecule(s) (first: {lost[0][0]} {lost[0][1]} {lost[0][2]}) that revision "
+            f"{INFERRED_REVISION} cannot set again; keep them with `exodb export csv DIR` first"
+        )
+
+
 def _run(
     engine: Engine,
     action,
@@ -263,6 +312,7 @@ def _run(
             if downgrading:
                 _refuse_losing_imports(connection, revision)
                 _refuse_losing_extraction(connection, revision)
+                _refuse_losing_inferred(connection, revision)
             elif started_at is None:
                 _clear_unversioned_remnants(connection)
             if not sqlite:

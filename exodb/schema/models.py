@@ -478,6 +478,7 @@ class StudyMolecule(Base):
     study_id: Mapped[int]
     molecule_id: Mapped[int]
     role: Mapped[str]
+    inferred: Mapped[bool]
     note: Mapped[str | None]
 
     molecule: Mapped[Molecule] = relationship()

@@ -106,6 +106,8 @@ _SPECIFIC = {
     "study.exosome_based": "False for findings the review proposes to combine with exosomes.",
     "study.theme": "biomaterial_combination, nanocarrier or clinical (sections 4 and 5).",
     "study_molecule.role": "cargo, loaded, co_administered or agent.",
+    "study_molecule.inferred": "True where the review does not say the exosomes carry the "
+    "molecule and the role is exodb's reading; the note says why.",
     "study_interaction.regulator_id": "The regulating molecule (molecule.id).",
     "study_interaction.target_id": "The molecule acted on (molecule.id).",
     "study_model.model": "Injury model as the review describes it.",

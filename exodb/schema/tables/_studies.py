@@ -21,6 +21,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 from exodb.names import vocabulary as v
@@ -56,6 +57,8 @@ study_molecule = Table(
     foreign_key("study_id", "study.id", cascade=True, index=False),
     foreign_key("molecule_id", "molecule.id", index=False),
     Column("role", enum(v.MOLECULE_ROLES, "role"), nullable=False),
+    # The role is exodb's reading, not the review's words (revision 0010).
+    Column("inferred", Boolean, nullable=False, server_default=false()),
     Column("note", Text),
     UniqueConstraint("study_id", "molecule_id", "role"),
     # Covering the cargo filter: molecule -> studies without visiting the table.
