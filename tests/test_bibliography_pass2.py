@@ -41,3 +41,16 @@ def test_sullivan_86_and_what_its_title_says_against_the_review(session):
 def test_years_completed_where_a_page_gave_them(session):
     assert _reference(session, 126)["year"] == 2024
     assert _reference(session, 146)["year"] == 2024
+
+
+def test_a_first_author_and_its_note_agree(session):
+    rows = session.execute(
+        text("SELECT number, first_author, note FROM reference WHERE first_author IS NOT NULL")
+    ).all()
+    assert rows
+    for number, _, note in rows:
+        assert "first_author left empty" not in (note or ""), number
+    notes = dict((n, note) for n, _, note in rows)
+    for number in (46, 74, 88, 124):  # the text names no author: the checked record's
+        assert "first_author is the checked record's" in notes[number], number
+    assert "first_author is the surname the passage names" in notes[55]

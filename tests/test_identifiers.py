@@ -312,7 +312,8 @@ def test_a_pathway_identifier_finds_the_pathway_curated_with_it(runner, seeded_u
     keys = {r["key"] for r in json.loads(result.output)}
     sql = (
         "SELECT s.key FROM study s JOIN study_pathway sp ON sp.study_id = s.id "
-        "JOIN pathway p ON p.id = sp.pathway_id WHERE p.key = 'PI3K/Akt'"
+        "JOIN pathway_identifier i ON i.pathway_id = sp.pathway_id "
+        "WHERE i.curie = 'kegg.pathway:hsa04151'"
     )
     exact = {
         r["key"] for r in json.loads(run(runner, seeded_url, "sql", sql, "--format", "json").output)
