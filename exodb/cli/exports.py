@@ -106,6 +106,30 @@ def export_csv(ctx: Context, folder: str, force: bool, spreadsheet_safe: bool) -
     )
 
 
+@export.command("datapackage")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=str))
+@click.option(
+    "--force", is_flag=True, help="Write into a folder that holds other files (never seeds/)."
+)
+@pass_context
+@_user_errors
+def export_datapackage_command(ctx: Context, folder: str, force: bool) -> None:
+    """The database as a Frictionless Data Package: the seed-format CSV files and a
+    datapackage.json with a Table Schema for each (types, enumerations, required fields, keys,
+    foreign keys, descriptions) and a release stamp (version, schema revision, date, content
+    hash)."""
+    from pathlib import Path
+
+    from exodb.exports.datapackage import export_datapackage
+
+    ctx.session()
+    stamp = export_datapackage(ctx.engine(), Path(folder), force=force, protect=protected_files())
+    click.echo(
+        f"exodb: wrote {folder}/datapackage.json (content {stamp['content_sha256'][:12]})",
+        err=True,
+    )
+
+
 @export.command("crosswalk")
 @click.option(
     "--format",

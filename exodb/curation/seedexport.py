@@ -101,6 +101,9 @@ def database_rows(
 # Written last into every export folder: it marks the folder as exodb's, so a later export may
 # replace the files in it, and records what each file held.
 MANIFEST = "exodb-export.json"
+# Files an export may write beside the seed files (exodb export datapackage's descriptor): an
+# earlier export that holds them is still an earlier export.
+EXPORT_EXTRAS = ("datapackage.json",)
 
 
 def _same_file(first: Path, second: Path) -> bool:
@@ -137,7 +140,7 @@ def _check_folder(folder: Path, force: bool, protect: list[Path]) -> bool:
     entries = sorted(entry.name for entry in folder.iterdir())
     if not entries:
         return False
-    ours = {seed.filename for seed in spec.SEED_FILES} | {MANIFEST}
+    ours = {seed.filename for seed in spec.SEED_FILES} | {MANIFEST, *EXPORT_EXTRAS}
     foreign = [name for name in entries if name not in ours]
     if MANIFEST not in entries or foreign:
         if force:
@@ -159,8 +162,12 @@ def export_folder(
     force: bool = False,
     protect: list[Path] | None = None,
     spreadsheet_safe: bool = False,
+    also: Any = None,
 ) -> dict[str, int]:
     """Write every seed file of the database into ``folder``; returns rows per file.
+
+    ``also(folder, files)``, if given, writes more files beside them (a data package
+    descriptor) before the export takes its place, with each file's rows and SHA-256.
 
     ``folder`` must be new, empty or an earlier export (unless ``force``), and never the bundled
     seeds. All files come from one read transaction (one state of the data). They are written
@@ -179,13 +186,18 @@ def export_folder(
     if foreign or not can_replace_folder(folder):
         # --force among other files (they stay), or a folder that cannot be swapped (a mount
         # point, a parent we may not write): each file is still written whole, in place.
-        return _write_export(engine, folder, progress, protect, spreadsheet_safe)
+        return _write_export(engine, folder, progress, protect, spreadsheet_safe, also)
     with replacing_folder(folder) as staging:
-        return _write_export(engine, staging, progress, protect, spreadsheet_safe)
+        return _write_export(engine, staging, progress, protect, spreadsheet_safe, also)
 
 
 def _write_export(
-    engine: Engine, folder: Path, progress: Any, protect: list[Path], spreadsheet_safe: bool
+    engine: Engine,
+    folder: Path,
+    progress: Any,
+    protect: list[Path],
+    spreadsheet_safe: bool,
+    also: Any = None,
 ) -> dict[str, int]:
     import hashlib
     import json
@@ -218,5 +230,7 @@ def _write_export(
         **({"spreadsheet_safe": True} if spreadsheet_safe else {}),
         "files": {name: {"rows": counts[name], "sha256": digests[name]} for name in counts},
     }
+    if also is not None:
+        also(folder, manifest["files"])
     write_text(folder / MANIFEST, json.dumps(manifest, indent=2) + "\n", protect=protect)
     return counts
