@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "cell-sources": ("listings", "cell_sources_command"),
     "components": ("listings", "components"),
     "delivery-systems": ("listings", "delivery_systems_command"),
+    "diff": ("compare", "diff_command"),
     "epidemiology": ("listings", "epidemiology"),
     "export": ("exports", "export"),
     "import": ("records", "import_command"),
