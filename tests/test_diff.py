@@ -66,3 +66,11 @@ def test_a_missing_side_is_a_clear_error(runner, seeded_url, tmp_path):
     result = run(runner, "diff", seeded_url, str(tmp_path / "nothing.sqlite"))
     assert result.exit_code == 1
     assert "nothing.sqlite: no such database or folder" in result.output
+
+
+def test_a_side_that_is_not_a_database_is_named(runner, seeded_url, tmp_path):
+    text_file = tmp_path / "notes.txt"
+    text_file.write_text("not a database\n", encoding="utf-8")
+    result = run(runner, "diff", str(text_file), seeded_url)
+    assert result.exit_code == 1
+    assert f"Error: {text_file}: cannot read it as an exodb database" in result.output

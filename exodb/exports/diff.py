@@ -55,10 +55,16 @@ def _texts(source: str, work: Path) -> dict[str, str]:
 
     if not (path.exists() or "://" in source):
         raise ValueError(f"{source}: no such database or folder")
-    engine = make_engine(source)
+    from sqlalchemy.exc import DBAPIError
+
+    engine = make_engine(source, create_parent=False)
     try:
         target = work / f"side{len(list(work.iterdir()))}"
         export_folder(engine, target)
+    except DBAPIError as exc:
+        # Said of this side: the command's own --db is not what failed.
+        reason = str(exc.orig).strip().splitlines()[0]
+        raise ValueError(f"{source}: cannot read it as an exodb database ({reason})") from None
     finally:
         engine.dispose()
     return _folder_texts(target)

@@ -85,21 +85,11 @@ def evidence_network(session: Session, **filters: Any) -> Network:
 def _identify(session: Session, net: Network) -> None:
     """Give each node its identifiers in other resources (CURIEs, ';'-separated) and the IRI of
     the first, so that Cytoscape can map nodes to ontologies and databases."""
-    from sqlalchemy import select
-
     from exodb.names.identifiers import iri
-    from exodb.schema import tables as t
+    from exodb.queries.identifiers import identifiers_by_key
 
     for kind in ("cell_source", "molecule", "mechanism"):
-        owner, identifiers = t.metadata.tables[kind], t.metadata.tables[f"{kind}_identifier"]
-        stmt = (
-            select(owner.c.key, identifiers.c.curie)
-            .join(owner, owner.c.id == identifiers.c[f"{kind}_id"])
-            .order_by(owner.c.key, identifiers.c.curie)
-        )
-        found: dict[str, list[str]] = {}
-        for key, curie in session.execute(stmt):
-            found.setdefault(key, []).append(curie)
+        found = identifiers_by_key(session, kind)
         for attrs in net.nodes.values():
             if attrs["type"] == kind:
                 curies = found.get(attrs["label"], [])

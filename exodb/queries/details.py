@@ -15,6 +15,7 @@ from exodb.errors import UnknownName
 from exodb.queries.arguments import MAX_REFERENCE_NUMBER, REFERENCE_NUMBER, check_type
 from exodb.queries.arms import arms_of_studies, measurements_of_studies
 from exodb.queries.filters import is_reference_number
+from exodb.queries.identifiers import identifiers_by_key
 from exodb.queries.records import StudyDetail
 from exodb.queries.related import by_parent, chunks, parts_of_studies, studies_with_keys
 from exodb.schema import tables as t
@@ -120,20 +121,10 @@ def _with_identifiers(session: Session, details: list[StudyDetail]) -> list[Stud
         ),
         "mechanism": lambda d: list(d.mechanisms),
     }
-    found: dict[str, dict[str, list[str]]] = {}
-    for kind, keys_of in named.items():
-        keys = sorted({k for d in details for k in keys_of(d)})
-        if not keys:
-            continue
-        owner, identifiers = t.metadata.tables[kind], t.metadata.tables[f"{kind}_identifier"]
-        stmt = (
-            select(owner.c.key, identifiers.c.curie)
-            .join(owner, owner.c.id == identifiers.c[f"{kind}_id"])
-            .where(owner.c.key.in_(keys))
-            .order_by(owner.c.key, identifiers.c.curie)
-        )
-        for key, curie in session.execute(stmt):
-            found.setdefault(kind, {}).setdefault(key, []).append(curie)
+    found = {
+        kind: identifiers_by_key(session, kind, (k for d in details for k in keys_of(d)))
+        for kind, keys_of in named.items()
+    }
     return [
         replace(
             d,

@@ -14,6 +14,7 @@ from exodb.errors import UnknownName
 from exodb.names import vocabulary as v
 from exodb.names.vocabulary import fold
 from exodb.queries.arguments import check_arguments, check_choice, check_ordinal
+from exodb.queries.identifiers import identifiers_by_id
 from exodb.queries.records import (
     CellSourceRow,
     ComponentRow,
@@ -157,7 +158,7 @@ def cell_sources(
         session, t.cell_source_profile_reference.c.cell_source_profile_id, profiles
     )
     aliases = _aliases(session, t.cell_source_name, "cell_source_id")
-    curies = identifiers_of(session, t.cell_source_identifier, [s.id for s in found])
+    curies = identifiers_by_id(session, "cell_source", [s.id for s in found])
     rows = []
     for s in found:
         extra: dict[str, Any] = {}
@@ -177,12 +178,6 @@ def cell_sources(
             )
         )
     return rows
-
-
-def identifiers_of(session: Session, identifiers: Table, ids: list[int]) -> dict[int, list[str]]:
-    """Each row's CURIEs in ``identifiers`` (a ``<owner>_identifier`` table), in CURIE order."""
-    owner = identifiers.c[identifiers.name.removesuffix("_identifier") + "_id"]
-    return values_by_parent(session, owner, identifiers.c.curie, identifiers.c.curie, ids)
 
 
 def _aliases(session: Session, names: Table, owner_col: str) -> dict[int, list[str]]:
@@ -306,7 +301,7 @@ def mechanisms(session: Session, *, key: str | None = None) -> list[MechanismRow
     )
     molecules_of = _grouped(session, t.mechanism_molecule, t.molecule, ids)
     pathways_of = _grouped(session, t.mechanism_pathway, t.pathway, ids)
-    curies = identifiers_of(session, t.mechanism_identifier, ids)
+    curies = identifiers_by_id(session, "mechanism", ids)
     rows = []
     for m in found:
         functions_here = functions_of.get(m.id, [])
@@ -404,7 +399,7 @@ def molecules(
         stmt = stmt.where(molecule.c.id == resolve_molecule(session, name))
     aliases = _aliases(session, t.molecule_name, "molecule_id")
     found = session.execute(stmt).all()
-    curies = identifiers_of(session, t.molecule_identifier, [row[0] for row in found])
+    curies = identifiers_by_id(session, "molecule", [row[0] for row in found])
     return [
         MoleculeRow(
             key=key,
@@ -448,7 +443,7 @@ def pathways(session: Session, *, node: str | None = None) -> list[PathwayRow]:
         [p.id for p in found],
         on=t.molecule.c.id == nodes.c.molecule_id,
     )
-    curies = identifiers_of(session, t.pathway_identifier, [p.id for p in found])
+    curies = identifiers_by_id(session, "pathway", [p.id for p in found])
     return [
         PathwayRow(
             key=key,

@@ -8,7 +8,6 @@ what was done about control groups that several treated arms share."""
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -154,11 +153,12 @@ def _moderator_value(row: ComparisonRow, moderator: str, ancestors: dict) -> Any
 def _split_controls(selection: Selection, shared_control: str) -> None:
     """Give each comparison the control n it is pooled with (split among the comparisons
     that share the control, unless ``shared_control`` is ``flag``)."""
-    if shared_control != "split":
-        return
-    uses = Counter(selection.controls)
-    for row, control in zip(selection.extra, selection.controls, strict=True):
-        row["n2i"] = row["n2i"] / uses[control]
+    from exodb.synthesis.sharedcontrol import shared_control_adjusted
+
+    reported = [row["n2i"] for row in selection.extra]
+    pooled, _ = shared_control_adjusted(selection.controls, reported, shared_control)
+    for row, n in zip(selection.extra, pooled, strict=True):
+        row["n2i"] = float(n) if n != int(n) else int(n)
 
 
 def meta_analysis(
