@@ -52,7 +52,13 @@ def test_upgraded_schema_matches_models(empty_url):
         "cell_source_ancestry",
         "arm_measurement",
         "study_risk_of_bias",
+        "study_mechanism_link",
+        "study_species_link",
+        "study_cargo_link",
+        "study_pathway_node_link",
+        "study_dimensions",
     }
+    assert migrations.ANALYST_VIEWS == set(inspect(engine).get_view_names())
 
 
 def test_round_trip_with_data(empty_url):

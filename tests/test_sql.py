@@ -72,6 +72,73 @@ def test_outcome_detail_view(seeded_url):
     assert rows[-1] == ("cheng_77", 77, None, 68.0, "%")
 
 
+def test_link_views_name_both_sides(seeded_url):
+    primates = run_sql(
+        seeded_url,
+        "SELECT study, ref, species FROM study_species_link WHERE is_primate = 1 ORDER BY study",
+    ).rows
+    assert primates == [
+        ("akhlaghpasand_146", 146, "human"),
+        ("huang_46", 46, "rhesus_monkey"),
+        ("ref77_macaque", 77, "macaque"),
+    ]
+    mechanisms = run_sql(
+        seeded_url,
+        "SELECT mechanism, count(*) FROM study_mechanism_link GROUP BY mechanism ORDER BY mechanism",
+    ).rows
+    assert mechanisms == [
+        ("angiogenesis_bscb", 8),
+        ("axon_regeneration", 21),
+        ("ecm_regulation", 5),
+        ("immune_regulation", 16),
+        ("neuroprotection", 10),
+    ]
+    cargo = run_sql(
+        seeded_url, "SELECT study, ref, role FROM study_cargo_link WHERE cargo = 'miR-21a-3p'"
+    ).rows
+    assert cargo == [("fu_54", 54, "cargo")]
+    nodes = run_sql(
+        seeded_url,
+        "SELECT pathway, node_position, node FROM study_pathway_node_link WHERE study = 'zhu_55' "
+        "ORDER BY pathway, node_position",
+    ).rows
+    assert nodes == [
+        ("Akt/mTOR", 1, "Akt"),
+        ("Akt/mTOR", 2, "mTOR"),
+        ("MAPK", 1, "MAPK"),
+        ("TLR4/MyD88/NF-κB", 1, "TLR4"),
+        ("TLR4/MyD88/NF-κB", 2, "MyD88"),
+        ("TLR4/MyD88/NF-κB", 3, "NF-κB"),
+    ]
+
+
+def test_study_dimensions_holds_json_arrays(seeded_url):
+    import json
+
+    (row,) = run_sql(
+        seeded_url,
+        "SELECT study, ref, cell_source, mechanisms, species, cargo, pathway_nodes "
+        "FROM study_dimensions WHERE study = 'cheng_77'",
+    ).rows
+    assert row[:3] == ("cheng_77", 77, "not_stated")
+    assert [json.loads(v) for v in row[3:]] == [
+        ["axon_regeneration"],
+        [],
+        ["BDNF"],
+        ["ERK", "TrkB"],
+    ]
+
+
+@pytest.mark.sqlite_only
+def test_study_search_index_is_keyed_by_study_id(seeded_path):
+    with sqlite3.connect(seeded_path) as connection:
+        rows = connection.execute(
+            "SELECT key FROM study WHERE id IN (SELECT rowid FROM search_fts_study "
+            "WHERE search_fts_study MATCH 'ferroptosis') ORDER BY key"
+        ).fetchall()
+    assert rows == [("chen_65",), ("zhang_64",)]
+
+
 def test_every_column_has_a_comment():
     missing = [
         f"{t.name}.{c.name}"

@@ -120,7 +120,32 @@ def rebuild_index(connection: Connection) -> int:
         # Build the FTS5 index from the refilled table in one pass; a fresh build leaves the
         # same bytes for the same data, so reloading the same seeds gives an identical file.
         connection.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
+        refill_study_index(connection)
     return connection.execute(text("SELECT count(*) FROM search_document")).scalar_one()
+
+
+# SQLite: one row per study in search_fts_study (revision 0012), its rowid the study's id and its
+# text the study's documents, for tools that search a table through an FTS table keyed by its
+# rows (Datasette's search box on studies).
+FILL_STUDY_INDEX = (
+    "INSERT INTO search_fts_study (rowid, text, terms) "
+    "SELECT s.id, group_concat(d.text, ' '), group_concat(d.terms, ' ') "
+    "FROM study AS s JOIN (SELECT key, text, terms FROM search_document "
+    "WHERE entity = 'study' ORDER BY key, id) AS d ON d.key = s.key "
+    "GROUP BY s.id ORDER BY s.id"
+)
+
+
+def refill_study_index(connection: Connection) -> None:
+    """Refill the studies' FTS5 table from the search documents (SQLite, from revision 0012)."""
+    present = connection.execute(
+        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'search_fts_study'")
+    ).first()
+    if present:
+        connection.execute(
+            text("INSERT INTO search_fts_study(search_fts_study) VALUES ('delete-all')")
+        )
+        connection.execute(text(FILL_STUDY_INDEX))
 
 
 # Documents given their search words at a time: 100k studies make some 400k documents, whose

@@ -26,6 +26,16 @@ VIEW_COMMENTS = {
     "species, dose, time point and scale.",
     "study_risk_of_bias": "One row per study appraised with SYRCLE: its judgement in each of the "
     "ten domains, and how many are low, high and unclear.",
+    "study_mechanism_link": "One row per study x mechanism (Table 2), by key and name, with the "
+    "study's reference, first author, cell source and whether it is exosome-based.",
+    "study_species_link": "One row per study x species, with its injury model and the study's "
+    "reference, first author, cell source and whether it is exosome-based.",
+    "study_cargo_link": "One row per study x cargo molecule (carried or loaded), with its kind, "
+    "role, whether the role is inferred, and the study's reference and cell source.",
+    "study_pathway_node_link": "One row per study x node of a pathway the study reports: the "
+    "pathway, its effect, the node's position and molecule, and the study's reference.",
+    "study_dimensions": "One row per study: its design, cell source and route, and its "
+    "mechanisms, species, cargo and pathway nodes as JSON arrays of keys.",
 }
 
 

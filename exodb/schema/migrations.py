@@ -23,7 +23,7 @@ PG_SEARCH_CONFIGURATION = ("exodb_search", "exodb_search_stem")
 # PostgreSQL: the functions of revision 0009's triggers (dropping a table drops its triggers,
 # not the functions they call).
 PG_TRIGGER_FUNCTIONS = ("exodb_measurement_within_scale", "exodb_scale_keeps_measurements")
-# The views revisions 0002 and 0009 create for analysts.
+# The views revisions 0002, 0009 and 0012 create for analysts.
 ANALYST_VIEWS = {
     "study_cargo_pathway",
     "cell_source_comparison",
@@ -31,7 +31,15 @@ ANALYST_VIEWS = {
     "cell_source_ancestry",
     "arm_measurement",
     "study_risk_of_bias",
+    "study_mechanism_link",
+    "study_species_link",
+    "study_cargo_link",
+    "study_pathway_node_link",
+    "study_dimensions",
 }
+# SQLite: revision 0012's search index of studies (its name starts with FTS_TABLE, so the
+# autogenerate hook leaves it out as well).
+STUDY_FTS_TABLE = "search_fts_study"
 
 
 def include_object_for(dialect: str) -> Callable[..., bool]:
@@ -364,8 +372,9 @@ def _clear_unversioned_remnants(connection: Connection) -> None:
         )
     for view in ANALYST_VIEWS & set(inspector.get_view_names()):
         connection.exec_driver_sql(f'DROP VIEW IF EXISTS "{view}"')
-    if FTS_TABLE in present:
-        connection.exec_driver_sql(f'DROP TABLE IF EXISTS "{FTS_TABLE}"')
+    for fts in (FTS_TABLE, STUDY_FTS_TABLE):
+        if fts in present:
+            connection.exec_driver_sql(f'DROP TABLE IF EXISTS "{fts}"')
     for table in reversed(ours):
         connection.exec_driver_sql(f'DROP TABLE IF EXISTS "{table.name}"')
     if connection.dialect.name == "postgresql":

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, inspect, text
 
 from exodb.errors import SchemaError
 
-HEAD_REVISION = "0011"
+HEAD_REVISION = "0012"
 
 
 def database_revision(engine: Engine) -> str | None:
