@@ -43,6 +43,8 @@ def test_wheel_carries_migrations_and_seeds(wheel):
     assert any(n.startswith("exodb/_data/alembic/versions/") and n.endswith(".py") for n in names)
     assert "exodb/_data/seeds/cell_source_profiles.csv" in names
     assert "exodb/_data/seeds/README.md" in names
+    # The web UI's canned queries are the cookbook's (exodb.web.cookbook).
+    assert "exodb/_data/cookbook.md" in names
     assert "exodb/py.typed" in names
 
 
@@ -95,3 +97,14 @@ def test_installed_wheel_runs_init_in_an_empty_directory(wheel, tmp_path):
         text=True,
     )
     assert json.loads(trials.stdout)[0]["registry_id"] == "IRCT20200502047277N1"
+    # The installed exodb reads its own copy of the cookbook for the web UI's canned queries.
+    metadata = subprocess.run(
+        [exodb, "--db", "here.sqlite", "serve", "--metadata-only", "metadata.json"],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert metadata.returncode == 0, metadata.stderr
+    queries = json.loads((workdir / "metadata.json").read_text())["databases"]["here"]["queries"]
+    assert queries["q02-which-studies-deliver-a-mirna-of"]["params"] == ["family"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import shutil
 import sqlite3
 import subprocess
@@ -12,11 +11,12 @@ import pytest
 
 from exodb.cli import main
 from exodb.console.search import search
-from exodb.console.sql import ReadOnlyError, SqlError, run_sql, run_sqlite
+from exodb.console.sql import ReadOnlyError, SqlError, parse_param, run_sql, run_sqlite
 from exodb.render import render
 from exodb.schema import describe as schema
 from exodb.schema.models import Base
 from exodb.storage.connection import make_engine
+from exodb.web import cookbook
 
 from .conftest import BACKEND, REPO, snapshot
 
@@ -84,7 +84,8 @@ def test_link_views_name_both_sides(seeded_url):
     ]
     mechanisms = run_sql(
         seeded_url,
-        "SELECT mechanism, count(*) FROM study_mechanism_link GROUP BY mechanism ORDER BY mechanism",
+        "SELECT mechanism, count(*) FROM study_mechanism_link GROUP BY mechanism "
+        "ORDER BY mechanism",
     ).rows
     assert mechanisms == [
         ("angiogenesis_bscb", 8),
@@ -326,25 +327,35 @@ def test_schema_mermaid(seeded_url):
 
 # --- the cookbook ------------------------------------------------------------------------------
 
-COOKBOOK = (REPO / "docs" / "cookbook.md").read_text(encoding="utf-8")
-RECIPES = re.findall(
-    r"### (\d+)\. ([^\n]*)\n\n```sql\n(.*?)```\n\n((?:\|[^\n]*\n)+)", COOKBOOK, re.S
-)
+COOKBOOK = REPO / "docs" / "cookbook.md"
+RECIPES = cookbook.recipes(COOKBOOK)
 
 
 def test_cookbook_has_at_least_fifteen_questions():
     assert len(RECIPES) >= 15
-    assert len(RECIPES) == COOKBOOK.count("```sql")
+    assert len(RECIPES) == COOKBOOK.read_text(encoding="utf-8").count("```sql")
+    # Questions 2, 4, 19 and 23 take their values as parameters.
+    assert [r.number for r in RECIPES if r.parameters] == [2, 4, 19, 23]
+    assert all([name for name, _ in r.parameters] == r.names for r in RECIPES)
 
 
-@pytest.mark.parametrize(
-    ("number", "question", "sql", "expected"), RECIPES, ids=[r[0] for r in RECIPES]
-)
-def test_cookbook_recipe(seeded_url, example_extraction_url, number, question, sql, expected):
+def test_the_installed_cookbook_is_the_documented_one():
+    assert cookbook.recipes() == RECIPES
+
+
+@pytest.mark.parametrize("recipe", RECIPES, ids=[str(r.number) for r in RECIPES])
+def test_cookbook_recipe(seeded_url, example_extraction_url, recipe):
     # The questions about extracted studies are asked of a database with the example in it.
-    url = example_extraction_url if question.endswith("(on the example extraction)") else seeded_url
-    result = run_sql(url, sql)
-    assert render(result.as_dicts(), "markdown", result.columns) == expected
+    url = example_extraction_url if recipe.on_example else seeded_url
+    params = dict(parse_param(f"{name}={value}") for name, value in recipe.parameters)
+    result = run_sql(url, recipe.sql, params)
+    assert render(result.as_dicts(), "markdown", result.columns) == recipe.expected
+
+
+def test_cookbook_parameters_are_parameters(seeded_url):
+    (family,) = (r for r in RECIPES if r.number == 2)
+    result = run_sql(seeded_url, family.sql, {"family": 210})
+    assert result.rows == [("gao_110", 110, "miR-210")]
 
 
 # --- other tools -----------------------------------------------------------------------------

@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "schema": ("admin", "schema_command"),
     "search": ("console", "search_command"),
     "seed": ("admin", "seed"),
+    "serve": ("web", "serve_command"),
     "show": ("listings", "show"),
     "sql": ("console", "sql_command"),
     "studies": ("listings", "studies"),

@@ -39,6 +39,90 @@ VIEW_COMMENTS = {
 }
 
 
+# The tables a view's columns come from, in the order a name is looked up: a view column named
+# as a column of one of them means what that column means.
+VIEW_SOURCES = {
+    "study_cargo_pathway": ("study", "study_molecule", "study_pathway"),
+    "cell_source_comparison": ("cell_source_profile", "cell_source"),
+    "outcome_detail": ("outcome", "study"),
+    "cell_source_ancestry": (),
+    "arm_measurement": ("arm", "outcome_measurement", "animal_model", "study"),
+    "study_risk_of_bias": ("study",),
+    "study_mechanism_link": ("study",),
+    "study_species_link": ("study", "species"),
+    "study_cargo_link": ("study", "study_molecule"),
+    "study_pathway_node_link": ("study",),
+    "study_dimensions": ("study",),
+}
+# What the views' columns that are keys of other rows, ranks or counts mean.
+VIEW_COLUMNS = {
+    "study": "The study's key.",
+    "ref": "The review's reference number of the study.",
+    "section": "The key of the review section that describes the study.",
+    "cell_source": "The key of the cell source of the exosomes.",
+    "ancestor": "The key of the cell source itself or of one of its ancestors.",
+    "depth": "Steps from the cell source up to the ancestor (0 = itself).",
+    "species": "The species' key.",
+    "species_name": "The species' name.",
+    "cargo": "The key of the molecule the exosomes carry or were loaded with.",
+    "cargo_kind": "The kind of the cargo molecule (miRNA, protein, ...).",
+    "cargo_role": "Whether the exosomes carry the molecule (cargo) or were loaded with it.",
+    "pathway": "The pathway's key: its nodes in order, joined by '/'.",
+    "pathway_effect": "What the study reports the exosomes do to the pathway.",
+    "mechanism": "The key of the mechanism category (Table 2).",
+    "mechanism_name": "The mechanism category's name as Table 2 gives it.",
+    "injury_model": "The injury model (the study's model for that species, or the arm's).",
+    "node_position": "The node's position along the pathway (1 = first).",
+    "node": "The key of the molecule at that node.",
+    "node_kind": "The kind of the node's molecule.",
+    "route": "The key of the route of administration.",
+    "mechanisms": "A JSON array of the keys of the study's mechanism categories.",
+    "pathway_nodes": "A JSON array of the keys of the molecules on the study's pathways.",
+    "name": "The cell source's name.",
+    "abbreviation": "The cell source's abbreviation, where the review gives one.",
+    "refs": "The reference numbers Table 1 cites for the cell source, in order.",
+    "acquisition_rank": "The acquisition grade as a rank: 1 = easy ... 4 = difficult.",
+    "expansion_rank": "The expansion grade as a rank: 1 = limited ... 3 = high.",
+    "immunogenicity_rank": "The immunogenicity grade as a rank: 1 = low ... 3 = high.",
+    "clinical_potential_rank": "The clinical potential grade as a rank: 1 = moderate ... 3 = high.",
+    "arm": "The arm's label within its study.",
+    "control_arm": "The label of the arm this arm is compared with.",
+    "preparation": "The label of the EV preparation the arm received.",
+    "separation": "The preparation's separation methods, in order, joined by ';'.",
+    "animal_model": "The label of the arm's animal model.",
+    "scale": "The key of the outcome scale measured.",
+    "higher_is_better": "True where a higher score on the scale means a better outcome.",
+    "scale_minimum": "The lowest score the scale allows.",
+    "scale_maximum": "The highest score the scale allows.",
+    "unit": "The unit of the value (the measurement's own, else the scale's).",
+    "low": "How many SYRCLE domains were judged at low risk of bias.",
+    "high": "How many SYRCLE domains were judged at high risk of bias.",
+    "unclear": "How many SYRCLE domains were judged unclear.",
+}
+# Columns that mean one thing in one view (a SYRCLE domain's judgement, say).
+VIEW_COLUMNS_BY_VIEW = {
+    ("study_dimensions", "species"): "A JSON array of the keys of the study's species.",
+    ("study_dimensions", "cargo"): "A JSON array of the keys of the study's cargo molecules.",
+}
+
+
+def view_column_comment(view: str, column: str) -> str | None:
+    """What ``column`` of ``view`` means: its own entry, else the column of the same name in the
+    tables the view reads (``VIEW_SOURCES``), else, for a SYRCLE domain, its judgement."""
+    if (view, column) in VIEW_COLUMNS_BY_VIEW:
+        return VIEW_COLUMNS_BY_VIEW[view, column]
+    if column in VIEW_COLUMNS:
+        return VIEW_COLUMNS[column]
+    for name in VIEW_SOURCES.get(view, ()):
+        source = metadata.tables[name].columns.get(column)
+        if source is not None and source.comment:
+            return source.comment
+    if view == "study_risk_of_bias":
+        domain = column.replace("_", " ")
+        return f"The SYRCLE judgement (low, high, unclear) in the domain '{domain}'."
+    return None
+
+
 @dataclass(frozen=True)
 class ColumnDoc:
     table: str
@@ -91,19 +175,12 @@ def describe(engine: Engine, table: str | None = None) -> list[ColumnDoc]:
     for view in sorted(inspector.get_view_names()):
         if (table and view != table) or view.startswith(FTS_TABLE):
             continue
-        for c in inspector.get_columns(view):
-            docs.append(
-                ColumnDoc(
-                    view,
-                    "view",
-                    c["name"],
-                    str(c["type"]),
-                    True,
-                    "",
-                    None,
-                    VIEW_COMMENTS.get(view) if not docs or docs[-1].table != view else None,
-                )
-            )
+        for position, c in enumerate(inspector.get_columns(view)):
+            comment = view_column_comment(view, c["name"])
+            # The view's own comment leads its first row, as a table's leads its id's row.
+            if position == 0 and view in VIEW_COMMENTS:
+                comment = f"{VIEW_COMMENTS[view]} {c['name']}: {comment}"
+            docs.append(ColumnDoc(view, "view", c["name"], str(c["type"]), True, "", None, comment))
     if table and not docs:
         raise ValueError(f"no table or view named '{table}'")
     return docs

@@ -1,0 +1,398 @@
+"""The web UI: Datasette's metadata generated from the schema, `exodb serve`, and a real browser.
+
+The metadata is checked without Datasette; the served pages through Datasette's own in-process
+client; and what a reader sees in Debian's Chromium, driven by Selenium with Debian's
+chromium-driver (no browser is downloaded). The browser tests skip, saying why, where no browser
+is installed, unless EXODB_REQUIRE_BROWSER is set (as .ci/run does once it has installed one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from exodb.cli import main
+from exodb.schema.describe import describe
+from exodb.schema.tables import metadata as schema_metadata
+from exodb.storage.config import sqlite_path
+from exodb.storage.connection import make_engine
+from exodb.web import cookbook
+from exodb.web.metadata import SOURCE_URL, TITLE, datasette_metadata
+
+from .conftest import BACKEND
+
+RECIPES = {r.number: r for r in cookbook.recipes()}
+
+
+def _metadata(url: str, name: str = "exodb") -> dict:
+    engine = make_engine(url)
+    try:
+        return datasette_metadata(engine, name)
+    finally:
+        engine.dispose()
+
+
+# --- the metadata, from the schema ------------------------------------------------------------
+
+
+def test_metadata_names_the_source_review(seeded_url):
+    metadata = _metadata(seeded_url)
+    assert metadata["title"] == TITLE
+    assert metadata["source_url"] == "https://doi.org/10.3389/fneur.2025.1645457"
+    assert metadata["source"].startswith("Cha, Z., Li, Y. et al. (2025). Exosome-mediated repair")
+    assert metadata["license"].startswith("MIT")
+    assert list(metadata["databases"]) == ["exodb"]
+
+
+def test_every_table_view_and_column_is_described_as_exodb_schema_says(seeded_url):
+    tables = _metadata(seeded_url)["databases"]["exodb"]["tables"]
+    engine = make_engine(seeded_url)
+    docs = describe(engine)
+    engine.dispose()
+    for doc in docs:
+        described = tables[doc.table]["columns"][doc.column]
+        assert described and described in doc.comment, (doc.table, doc.column)
+    for table in schema_metadata.tables.values():
+        assert tables[table.name]["description"] == table.comment
+    assert tables["study_dimensions"]["description"].startswith("One row per study: its design")
+    assert tables["study"]["columns"]["first_author"] == (
+        "First author as the review's text names it."
+    )
+
+
+def test_internal_tables_are_hidden_and_evidence_is_not(seeded_url):
+    tables = _metadata(seeded_url)["databases"]["exodb"]["tables"]
+    hidden = {name for name, entry in tables.items() if entry.get("hidden")}
+    for internal in ("alembic_version", "data_version", "report_cache", "import_log"):
+        assert internal in hidden
+    assert "search_document" in hidden
+    if BACKEND == "sqlite":
+        assert {"search_fts", "search_fts_data", "search_fts_study", "search_fts_study_idx"} <= (
+            hidden
+        )
+    assert not hidden & {"study", "reference", "cell_source", "study_dimensions"}
+
+
+def test_labels_sorts_facets_units_and_search(seeded_url):
+    tables = _metadata(seeded_url)["databases"]["exodb"]["tables"]
+    assert tables["study"]["label_column"] == "key"
+    assert tables["reference"]["label_column"] == "number"
+    assert tables["molecule"]["label_column"] == "key"
+    assert tables["reference"]["sort"] == "number"
+    assert tables["study"]["facets"] == ["design", "exosome_based", "theme", "cell_source_id"]
+    assert tables["reference"]["facets"] == ["check_status"]
+    assert tables["study_dimensions"]["facets"][:2] == [
+        {"array": "mechanisms"},
+        {"array": "species"},
+    ]
+    assert tables["outcome_measurement"]["units"] == {"timepoint_days": "day"}
+    assert tables["arm_measurement"]["units"] == {
+        "first_dose_hours": "hour",
+        "interval_hours": "hour",
+        "timepoint_days": "day",
+    }
+    assert tables["ev_preparation"]["units"] == {"size_nm": "nanometer"}
+    if BACKEND == "sqlite":
+        assert tables["study"]["fts_table"] == "search_fts_study"
+        assert tables["study"]["fts_pk"] == "id"
+
+
+def test_canned_queries_are_the_cookbook(seeded_url):
+    queries = _metadata(seeded_url)["databases"]["exodb"]["queries"]
+    assert len(queries) == len(RECIPES) == 23
+    family = queries["q02-which-studies-deliver-a-mirna-of"]
+    assert family["title"] == (
+        "2. Which studies deliver a miRNA of a given family (miR-21: not miR-210, not miR-216a)?"
+    )
+    assert family["params"] == ["family"]
+    assert "family = 21" in family["description"]
+    assert family["sql"] == RECIPES[2].sql.strip()
+    bbb = next(q for q in queries.values() if q["title"].startswith("19. "))
+    assert bbb["params"] == ["scale", "day"]
+    assert "bundled database leaves empty" in bbb["description"]
+    assert "params" not in queries["q01-which-cell-sources-have-low-immunogenicity"]
+
+
+def test_recipe_parameters_skip_strings_and_casts():
+    (recipe,) = cookbook.parse(
+        "### 1. Q?\n\nParameters: `a=1`\n\n```sql\n"
+        "SELECT ':b', x::text, '10:30' -- :c\nFROM t WHERE y = :a AND z = :a\n```\n\n| x |\n"
+    )
+    assert recipe.names == ["a"]
+    assert recipe.parameters == (("a", "1"),)
+
+
+def test_metadata_only_writes_the_library_metadata(runner, seeded_url, tmp_path):
+    target = tmp_path / "metadata.json"
+    result = runner.invoke(main, ["--db", seeded_url, "serve", "--metadata-only", str(target)])
+    if BACKEND != "sqlite":
+        assert result.exit_code == 1
+        assert "exodb serve serves a SQLite file, and this database is not one" in result.stderr
+        assert not target.exists()
+        return
+    assert result.exit_code == 0, result.output
+    name = sqlite_path(seeded_url).stem
+    assert json.loads(target.read_text(encoding="utf-8")) == _metadata(seeded_url, name)
+    assert result.stderr == f"exodb: wrote {target}\n"
+
+
+@pytest.mark.sqlite_only
+def test_serve_without_datasette_says_how_to_install_it(runner, seeded_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "datasette", None)
+    result = runner.invoke(main, ["--db", str(seeded_path), "serve", "--port", "0"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: exodb serve needs Datasette, an optional extra: pip install 'exodb[web]'\n"
+    )
+
+
+@pytest.mark.sqlite_only
+def test_serve_on_a_port_in_use_is_a_clear_error(runner, seeded_path):
+    pytest.importorskip("datasette")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(main, ["--db", str(seeded_path), "serve", "--port", str(port)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: cannot listen on 127.0.0.1:{port} (")
+    assert "Traceback" not in result.output
+
+
+# --- the pages, through Datasette's own client ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def served(example_extraction_url):
+    """Datasette on the example extraction (the bundled seeds plus extracted studies)."""
+    pytest.importorskip("datasette")
+    path = sqlite_path(example_extraction_url)
+    if path is None:
+        pytest.skip("Datasette serves SQLite files")
+    from datasette.app import Datasette
+
+    metadata = _metadata(example_extraction_url, path.stem)
+    instance = Datasette(files=[str(path)], metadata=metadata)
+
+    def get(url: str):
+        return asyncio.run(instance.client.get(f"/{path.stem}{url}"))
+
+    return get
+
+
+def test_search_box_on_studies_finds_the_ferroptosis_studies(served):
+    response = served("/study.json?_search=ferroptosis&_shape=array&_col=key")
+    assert response.status_code == 200
+    assert [row["key"] for row in response.json()] == ["chen_65", "zhang_64"]
+
+
+def test_canned_query_with_a_parameter_returns_the_cookbooks_rows(served):
+    response = served("/q02-which-studies-deliver-a-mirna-of.json?family=21&_shape=array")
+    assert response.status_code == 200
+    assert [(r["study"], r["ref"], r["cargo"]) for r in response.json()] == [
+        ("fu_54", 54, "miR-21a-3p"),
+        ("liu_129", 129, "miR-21"),
+    ]
+    day = next(r for r in RECIPES.values() if r.number == 19)
+    slug = day.slug
+    rows = served(f"/{slug}.json?scale=BBB&day=28&_shape=array").json()
+    assert [(r["arm"], r["n"], r["central"]) for r in rows] == [
+        ("ev_high", 9, 13.4),
+        ("ev_low", 10, 10.9),
+        ("sham", 6, 21.0),
+        ("vehicle", 8, 8.7),
+    ]
+
+
+def test_array_facets_answer_which_mechanisms_in_which_species(served):
+    response = served(
+        "/study_dimensions.json?species__arraycontains=rat&_facet_array=mechanisms&_size=0"
+    )
+    facets = response.json()["facet_results"]["mechanisms"]["results"]
+    counts = {f["value"]: f["count"] for f in facets}
+    assert counts["axon_regeneration"] >= 1
+    assert set(counts) <= {
+        "angiogenesis_bscb",
+        "axon_regeneration",
+        "ecm_regulation",
+        "immune_regulation",
+        "neuroprotection",
+    }
+
+
+def test_served_database_refuses_writes(served, example_extraction_url):
+    path = sqlite_path(example_extraction_url)
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    response = served(".json?sql=DELETE+FROM+study")
+    assert response.status_code == 400
+    assert "Statement must be a SELECT" in response.text
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+# --- in a real browser ------------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+
+def _no_browser_reason() -> str | None:
+    try:
+        import datasette  # noqa: F401
+        import selenium  # noqa: F401
+    except ImportError as exc:
+        return f"needs the test extras ({exc.name} is not installed)"
+    if not CHROMIUM or not CHROMEDRIVER:
+        return "no browser: install Debian's chromium and chromium-driver"
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def browser_site(example_extraction_url, tmp_path_factory):
+    """`exodb serve` in its own process on 127.0.0.1, and headless Chromium, each for a
+    bounded time."""
+    reason = _no_browser_reason()
+    if reason:
+        if os.environ.get("EXODB_REQUIRE_BROWSER"):
+            pytest.fail(f"the browser tests must run here: {reason}")
+        pytest.skip(reason)
+    path = sqlite_path(example_extraction_url)
+    if path is None:
+        pytest.skip("Datasette serves SQLite files")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    port = _free_port()
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    with log.open("w") as sink:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "exodb", "--db", str(path), "serve", "--port", str(port)],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"exodb serve did not start: {log.read_text()}")
+            time.sleep(0.2)
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-extensions",
+        "--no-first-run",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver, f"{base}/{path.stem}", base
+    finally:
+        driver.quit()
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def _text(driver) -> str:
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.TAG_NAME, "body").text
+
+
+def test_browser_home_page_shows_title_and_source(browser_site):
+    from selenium.webdriver.common.by import By
+
+    driver, _, base = browser_site
+    driver.get(base + "/")
+    assert TITLE in driver.title
+    assert TITLE in _text(driver)
+    sources = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "a")]
+    assert SOURCE_URL in sources
+    # Internal tables are not listed; the evidence is.
+    assert "alembic_version" not in _text(driver)
+
+
+def test_browser_table_page_shows_descriptions_and_facets(browser_site):
+    from selenium.webdriver.common.by import By
+
+    driver, database, _ = browser_site
+    driver.get(database + "/study_dimensions")
+    text = _text(driver)
+    assert "One row per study: its design, cell source and route" in text
+    described = driver.find_elements(By.CSS_SELECTOR, "dl.column-descriptions dt")
+    assert "mechanisms" in [d.text for d in described]
+    facets = [
+        f.get_attribute("data-column") for f in driver.find_elements(By.CSS_SELECTOR, ".facet-info")
+    ]
+    assert {"mechanisms", "species", "cell_source", "design"} <= set(facets)
+
+
+def test_browser_canned_query_with_a_parameter_returns_the_cookbooks_rows(browser_site):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    driver, database, _ = browser_site
+    recipe = RECIPES[19]
+    driver.get(f"{database}/{recipe.slug}")
+    # Fill in the parameters the page asks for, as a reader would, and run the query.
+    for name, value in recipe.parameters:
+        field = driver.find_element(By.NAME, name)
+        field.clear()
+        field.send_keys(value)
+    driver.find_element(By.CSS_SELECTOR, "input[type=submit][value='Run SQL']").click()
+    WebDriverWait(driver, 20).until(
+        lambda d: (
+            "scale=BBB" in d.current_url
+            and d.find_elements(By.CSS_SELECTOR, "table.rows-and-columns td")
+        )
+    )
+    cells = [c.text for c in driver.find_elements(By.CSS_SELECTOR, "table.rows-and-columns td")]
+    # The cookbook's table, row by row: study, arm, role, control arm, ... (10 columns).
+    expected = [
+        [cell.strip() for cell in line.strip("|").split("|")]
+        for line in recipe.expected.splitlines()[2:]
+    ]
+    rows = [cells[i : i + 10] for i in range(0, len(cells), 10)]
+    assert [row[1] for row in rows] == [row[1] for row in expected]
+    assert [float(row[7]) for row in rows] == [float(row[7]) for row in expected]
+
+
+def test_browser_search_box_returns_the_ferroptosis_studies(browser_site):
+    from selenium.webdriver.common.by import By
+
+    driver, database, _ = browser_site
+    driver.get(database + "/study")
+    box = driver.find_element(By.ID, "_search")
+    box.send_keys("ferroptosis")
+    box.submit()
+    keys = [c.text for c in driver.find_elements(By.CSS_SELECTOR, "td.col-key")]
+    assert keys == ["chen_65", "zhang_64"]
+    # The page's URL carries the search, so it can be shared.
+    assert "_search=ferroptosis" in driver.current_url
