@@ -9,6 +9,10 @@ import pytest
 
 from exodb.cli import main
 from exodb.curation import seedspec
+from exodb.curation.release import release_stamp
+from exodb.schema.revision import HEAD_REVISION
+from exodb.storage.connection import make_engine
+from exodb.version import __version__
 
 from .conftest import REPO
 
@@ -78,7 +82,13 @@ def test_the_release_stamp_hashes_the_content(runner, seeded_url, fresh_url, tmp
 
     first, again = stamp(seeded_url, "a"), stamp(fresh_url, "b")
     assert first["content_sha256"] == again["content_sha256"]  # the same data
-    assert first["schema_revision"] == "0011" and first["exodb_version"]
+    assert first["schema_revision"] == HEAD_REVISION and first["exodb_version"] == __version__
+    # The same stamp for the same data, in the data package, its manifest and the library.
+    manifest = json.loads((tmp_path / "a" / "exodb-export.json").read_text(encoding="utf-8"))
+    assert manifest["release"] == first
+    engine = make_engine(seeded_url)
+    assert release_stamp(engine) == first
+    engine.dispose()
     assert run(runner, fresh_url, "import", str(REPO / "examples" / "extraction")).exit_code == 0
     assert stamp(fresh_url, "c")["content_sha256"] != first["content_sha256"]
 

@@ -215,7 +215,7 @@ def test_an_upgrade_of_a_seeded_database_brings_the_identifiers_in(fresh_url):
 
 
 def test_the_network_export_gives_nodes_their_identifiers_and_iri(runner, seeded_url):
-    doc = json.loads(run(runner, seeded_url, "export", "network", "--format", "json").output)
+    doc = json.loads(run(runner, seeded_url, "export", "network", "--format", "json").stdout)
     nodes = {n["id"]: n for n in doc["nodes"]}
     msc = nodes["cell_source:msc"]
     assert (msc["identifiers"], msc["iri"]) == (
@@ -223,7 +223,7 @@ def test_the_network_export_gives_nodes_their_identifiers_and_iri(runner, seeded
         "http://purl.obolibrary.org/obo/CL_0000134",
     )
     assert nodes["mechanism:axon_regeneration"]["identifiers"] == "GO:0031103"
-    graphml = run(runner, seeded_url, "export", "network").output
+    graphml = run(runner, seeded_url, "export", "network").stdout
     assert 'attr.name="iri"' in graphml and "http://purl.obolibrary.org/obo/CL_0000134" in graphml
 
 
@@ -262,7 +262,7 @@ def test_a_downgrade_that_would_drop_imported_identifiers_is_refused(runner, fre
 def test_the_crosswalk_has_mirtarbases_columns_and_names_mirnas_as_miRBase_does(runner, seeded_url):
     result = run(runner, seeded_url, "export", "crosswalk", "--format", "mirtarbase")
     assert result.exit_code == 0, result.output
-    lines = [line.split("\t") for line in result.output.splitlines()]
+    lines = [line.split("\t") for line in result.stdout.splitlines()]
     assert lines[0] == [
         "miRTarBase ID",
         "miRNA",
@@ -286,7 +286,7 @@ def test_the_crosswalk_has_mirtarbases_columns_and_names_mirnas_as_miRBase_does(
 
 def test_the_crosswalk_lists_cargo_genes_in_exocartas_columns(runner, seeded_url):
     result = run(runner, seeded_url, "export", "crosswalk", "--format", "exocarta")
-    lines = [line.split("\t") for line in result.output.splitlines()]
+    lines = [line.split("\t") for line in result.stdout.splitlines()]
     assert lines[0] == [
         "CONTENT ID",
         "CONTENT TYPE",

@@ -295,6 +295,29 @@ def write(text: str, output: str | None) -> None:
         click.echo(text, nl=False)
 
 
+def write_released(ctx: Context, text: str, output: str | None, **export: Any) -> None:
+    """Write an export as :func:`write` does, with its release stamp: in ``FILE.release.json``
+    beside ``-o FILE`` (with the file's SHA-256 and what was exported), or as one line on
+    stderr when it goes to standard output. The file itself stays byte-for-byte the same for
+    the same data, since the stamp's date lives beside it."""
+    from pathlib import Path
+
+    from exodb.curation.release import SIDECAR_SUFFIX, release_stamp, sidecar
+
+    release = release_stamp(ctx.engine())
+    write(text, output)
+    if output and output != "-":
+        data = Path(output).read_bytes()
+        write(sidecar(release, Path(output).name, data, **export), output + SIDECAR_SUFFIX)
+    else:
+        click.echo(
+            f"exodb: release: exodb {release['exodb_version']}, schema "
+            f"{release['schema_revision']}, {release['exported_on']}, content "
+            f"{release['content_sha256']}",
+            err=True,
+        )
+
+
 def emit(
     rows: Sequence[Any],
     fmt: str | None,

@@ -14,7 +14,7 @@ from exodb.cli.common import (
     pass_context,
     protected_files,
     study_filter_options,
-    write,
+    write_released,
 )
 from exodb.cli.synthesis import breaks, outcome_options
 
@@ -39,7 +39,7 @@ def export_references(ctx: Context, fmt: str, output: str | None) -> None:
     """The review and every reference with a checked bibliographic record."""
     from exodb.exports import export_references as build
 
-    write(build(ctx.session(), fmt), output)
+    write_released(ctx, build(ctx.session(), fmt), output, command="references", format=fmt)
 
 
 @export.command("network")
@@ -58,7 +58,8 @@ def export_network(ctx: Context, fmt: str, output: str | None, **filters: Any) -
     """The evidence graph: source -> cargo -> target -> pathway node -> mechanism."""
     from exodb.exports import export_network as build
 
-    write(build(ctx.session(), fmt, **filters), output)
+    text = build(ctx.session(), fmt, **filters)
+    write_released(ctx, text, output, command="network", format=fmt, filters=_given(filters))
 
 
 @export.command("csv")
@@ -149,7 +150,8 @@ def export_crosswalk(ctx: Context, fmt: str, output: str | None, **filters: Any)
     ExoCarta's and miRTarBase's downloads, to join exodb's evidence with theirs."""
     from exodb.exports import export_crosswalk as build
 
-    write(build(ctx.session(), fmt, **filters), output)
+    text = build(ctx.session(), fmt, **filters)
+    write_released(ctx, text, output, command="crosswalk", format=fmt, filters=_given(filters))
 
 
 @export.command("meta")
@@ -192,4 +194,19 @@ def export_meta(
         shared_control=shared_control,
         **filters,
     )
-    write(render_report(table, "csv"), output)
+    write_released(
+        ctx,
+        render_report(table, "csv"),
+        output,
+        command="meta",
+        format=fmt,
+        outcomes=list(outcomes),
+        measure=measure,
+        shared_control=shared_control,
+        filters=_given(filters),
+    )
+
+
+def _given(filters: dict[str, Any]) -> dict[str, Any]:
+    """The study filters that were given, for the stamp's record of what was exported."""
+    return {name: value for name, value in filters.items() if value not in (None, (), [], False)}

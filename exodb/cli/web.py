@@ -37,7 +37,7 @@ def serve_command(ctx: Context, host: str, port: int, metadata_file: str | None)
     if path is None:
         raise click.ClickException(
             "exodb serve serves a SQLite file, and this database is not one; copy it into one "
-            "with `exodb export csv DIR` and `exodb --db FILE.sqlite import DIR`"
+            "with `exodb export csv DIR` and `exodb --db FILE.sqlite seed DIR`, then serve that"
         )
     metadata = datasette_metadata(engine, path.stem)
     if metadata_file:

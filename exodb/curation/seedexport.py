@@ -98,6 +98,19 @@ def database_rows(
         yield row
 
 
+def seed_texts(
+    connection: Connection, *, spreadsheet_safe: bool = False
+) -> Iterator[tuple[spec.SeedFile, int, str]]:
+    """(seed file, rows, canonical text) for every seed file, in the specification's order."""
+    keys = _key_maps(connection)
+    for seed in spec.SEED_FILES:
+        rows = list(database_rows(connection, seed, keys))
+        if spreadsheet_safe:
+            yield seed, len(rows), canonical_rows(seed, rows, spreadsheet_safe=True)
+        else:
+            yield seed, len(rows), canonical_rows(seed, rows)
+
+
 # Written last into every export folder: it marks the folder as exodb's, so a later export may
 # replace the files in it, and records what each file held.
 MANIFEST = "exodb-export.json"
@@ -211,23 +224,26 @@ def _write_export(
     from exodb.storage.connection import read_snapshot
 
     with read_snapshot(engine) as connection:  # every file from one state of the data
-        keys = _key_maps(connection)
-        for seed in spec.SEED_FILES:
-            rows = list(database_rows(connection, seed, keys))
-            if spreadsheet_safe:
-                text = canonical_rows(seed, rows, spreadsheet_safe=True)
-            else:
-                text = canonical_rows(seed, rows)
+        for seed, count, text in seed_texts(connection, spreadsheet_safe=spreadsheet_safe):
             write_text(folder / seed.filename, text, protect=protect)
-            counts[seed.filename] = len(rows)
+            counts[seed.filename] = count
             digests[seed.filename] = hashlib.sha256(text.encode("utf-8")).hexdigest()
             if progress:
                 progress(f"wrote {seed.filename}")
+    from exodb.curation.stamp import content_sha256, stamp
+    from exodb.schema.migrations import current_revision
+
     manifest = {
         "format": "exodb seed files",
         "exodb_version": __version__,
         # A spreadsheet-safe export has a ' before some cells: a reader must know it is not seeds.
         **({"spreadsheet_safe": True} if spreadsheet_safe else {}),
+        # The release stamp; a spreadsheet-safe folder's files are not the data's, nor its hash.
+        **(
+            {}
+            if spreadsheet_safe
+            else {"release": stamp(current_revision(engine), content_sha256(digests))}
+        ),
         "files": {name: {"rows": counts[name], "sha256": digests[name]} for name in counts},
     }
     if also is not None:

@@ -149,22 +149,10 @@ def write_descriptor(folder: Path, version: str, stamp: dict[str, Any] | None = 
 
 
 def release_stamp(files: dict[str, dict[str, Any]], revision: str) -> dict[str, Any]:
-    """exodb's version, the schema revision, the date, and a content hash that is the same for
-    the same data: the SHA-256 of the files' names and SHA-256s, in name order."""
-    import datetime
-    import hashlib
+    """The release stamp of the exported ``files`` (as the export's manifest lists them)."""
+    from exodb.curation.stamp import content_sha256, stamp
 
-    from exodb.version import __version__
-
-    content = hashlib.sha256(
-        "".join(f"{name}\t{files[name]['sha256']}\n" for name in sorted(files)).encode("utf-8")
-    ).hexdigest()
-    return {
-        "exodb_version": __version__,
-        "schema_revision": revision,
-        "exported_on": datetime.date.today().isoformat(),
-        "content_sha256": content,
-    }
+    return stamp(revision, content_sha256({name: f["sha256"] for name, f in files.items()}))
 
 
 def export_datapackage(engine: Any, folder: Path, progress: Any = None, **options: Any) -> dict:

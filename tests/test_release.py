@@ -1,0 +1,123 @@
+"""Every export carries a release stamp: version, schema revision, date, and a content hash that
+is the same for the same data (and is that of the seed files the database holds)."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+
+from exodb.cli import main
+from exodb.curation import seedspec
+from exodb.curation.release import release_stamp
+from exodb.curation.stamp import content_sha256
+from exodb.schema.revision import HEAD_REVISION
+from exodb.storage.connection import make_engine
+from exodb.version import __version__
+
+from .conftest import REPO
+
+
+def run(runner, url, *args):
+    return runner.invoke(main, ["--db", url, *args])
+
+
+def stamp_of(url):
+    engine = make_engine(url)
+    try:
+        return release_stamp(engine)
+    finally:
+        engine.dispose()
+
+
+def test_the_content_hash_is_that_of_the_bundled_seed_files(seeded_url):
+    # The bundled seeds are in canonical form, so the seeded database exports them byte for
+    # byte: its hash can be computed from the files, on either backend.
+    digests = {
+        seed.filename: hashlib.sha256((REPO / "seeds" / seed.filename).read_bytes()).hexdigest()
+        for seed in seedspec.SEED_FILES
+    }
+    stamp = stamp_of(seeded_url)
+    assert stamp["content_sha256"] == content_sha256(digests)
+    assert stamp["schema_revision"] == HEAD_REVISION
+    assert stamp["exodb_version"] == __version__
+    assert stamp["exported_on"] == datetime.date.today().isoformat()
+
+
+def test_a_file_export_gets_a_sidecar_with_the_stamp(runner, seeded_url, tmp_path):
+    target = tmp_path / "refs.ris"
+    result = run(runner, seeded_url, "export", "references", "--format", "ris", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    sidecar = json.loads((tmp_path / "refs.ris.release.json").read_text(encoding="utf-8"))
+    assert sidecar["file"] == "refs.ris"
+    assert sidecar["file_sha256"] == hashlib.sha256(target.read_bytes()).hexdigest()
+    assert sidecar["export"] == {"command": "references", "format": "ris"}
+    assert {k: sidecar[k] for k in stamp_of(seeded_url)} == stamp_of(seeded_url)
+    assert result.stderr == (
+        f"exodb: wrote {target}\nexodb: wrote {tmp_path / 'refs.ris.release.json'}\n"
+    )
+
+
+def test_the_sidecar_records_the_filters_and_options(runner, example_url, tmp_path):
+    target = tmp_path / "bbb.csv"
+    result = run(
+        runner,
+        example_url,
+        "export",
+        "meta",
+        "--outcome",
+        "BBB",
+        "--species",
+        "rat",
+        "-o",
+        str(target),
+    )
+    assert result.exit_code == 0, result.output
+    sidecar = json.loads((tmp_path / "bbb.csv.release.json").read_text(encoding="utf-8"))
+    assert sidecar["export"] == {
+        "command": "meta",
+        "format": "metafor",
+        "outcomes": ["BBB"],
+        "shared_control": "split",
+        "filters": {"species": "rat"},
+    }
+    network = tmp_path / "net.graphml"
+    made = run(runner, example_url, "export", "network", "--cargo", "miR-21", "-o", str(network))
+    assert made.exit_code == 0, made.output
+    sidecar = json.loads((tmp_path / "net.graphml.release.json").read_text(encoding="utf-8"))
+    assert sidecar["export"]["filters"] == {"cargo": "miR-21"}
+
+
+def test_on_standard_output_the_stamp_is_one_line_on_stderr(runner, seeded_url):
+    first = run(runner, seeded_url, "export", "crosswalk", "--format", "mirtarbase")
+    again = run(runner, seeded_url, "export", "crosswalk", "--format", "mirtarbase")
+    assert first.exit_code == 0, first.output
+    # The exported bytes stay the same for the same data: the stamp's date is not in them.
+    assert first.stdout == again.stdout
+    stamp = stamp_of(seeded_url)
+    assert first.stderr == (
+        f"exodb: release: exodb {__version__}, schema {HEAD_REVISION}, {stamp['exported_on']}, "
+        f"content {stamp['content_sha256']}\n"
+    )
+
+
+def test_folder_exports_carry_the_same_stamp(runner, seeded_url, tmp_path):
+    assert run(runner, seeded_url, "export", "csv", str(tmp_path / "csv")).exit_code == 0
+    manifest = json.loads((tmp_path / "csv" / "exodb-export.json").read_text(encoding="utf-8"))
+    assert manifest["release"] == stamp_of(seeded_url)
+    # A spreadsheet-safe folder's cells are not the data's, so it claims no content hash.
+    safe = tmp_path / "safe"
+    assert run(runner, seeded_url, "export", "csv", "--spreadsheet-safe", str(safe)).exit_code == 0
+    assert "release" not in json.loads((safe / "exodb-export.json").read_text(encoding="utf-8"))
+
+
+def test_an_import_changes_the_content_hash_and_diff_agrees(runner, fresh_url, tmp_path):
+    before = stamp_of(fresh_url)
+    assert run(runner, fresh_url, "export", "csv", str(tmp_path / "before")).exit_code == 0
+    imported = run(runner, fresh_url, "import", str(REPO / "examples" / "extraction"))
+    assert imported.exit_code == 0, imported.output
+    after = stamp_of(fresh_url)
+    assert after["content_sha256"] != before["content_sha256"]
+    changed = run(runner, fresh_url, "diff", str(tmp_path / "before"), fresh_url)
+    assert changed.exit_code == 1
+    assert "arms.csv" in changed.stdout
