@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import re
+import json
 
 import pytest
 
 from exodb import exports, queries, reports
-from exodb.console.sql import run_sql
+from exodb.console.sql import parse_param, run_sql
 from exodb.render import render, render_report
 from exodb.storage.connection import make_engine, session_factory
+from exodb.web import cookbook
 
 from .conftest import REPO, Databases
 from .test_study_queries import QUESTIONS
@@ -64,11 +65,35 @@ def _answers(url: str) -> dict[str, str]:
         for fmt in ("graphml", "dot", "json"):
             answers[f"network {fmt}"] = exports.export_network(s, fmt)
     engine.dispose()
-    cookbook = (REPO / "docs" / "cookbook.md").read_text(encoding="utf-8")
-    for number, sql in re.findall(r"### (\d+)\..*?```sql\n(.*?)```", cookbook, re.S):
-        result = run_sql(url, sql)
-        answers[f"cookbook {number}"] = render(result.as_dicts(), "json")
+    for recipe in cookbook.recipes(REPO / "docs" / "cookbook.md"):
+        params = dict(parse_param(f"{name}={value}") for name, value in recipe.parameters)
+        result = run_sql(url, recipe.sql, params)
+        answers[f"cookbook {recipe.number}"] = render(result.as_dicts(), "json")
+    # The link views, row for row; booleans and JSON arrays compared as values (PostgreSQL
+    # spells them true and ["a", "b"], SQLite 1 and ["a","b"]).
+    for view in LINK_VIEWS:
+        result = run_sql(url, f"SELECT * FROM {view}")
+        arrays = JSON_COLUMNS if view == "study_dimensions" else set()
+        rows = list(
+            tuple(
+                json.loads(v) if column in arrays else int(v) if isinstance(v, bool) else v
+                for column, v in zip(result.columns, row, strict=True)
+            )
+            for row in result.rows
+        )
+        rows.sort(key=lambda r: json.dumps(r, default=str))
+        answers[f"view {view}"] = json.dumps(rows, default=str)
     return answers
+
+
+LINK_VIEWS = (
+    "study_mechanism_link",
+    "study_species_link",
+    "study_cargo_link",
+    "study_pathway_node_link",
+    "study_dimensions",
+)
+JSON_COLUMNS = {"mechanisms", "species", "cargo", "pathway_nodes"}
 
 
 def test_every_query_and_report_agrees(tmp_path_factory):

@@ -75,7 +75,7 @@ def test_outcome_detail_view(seeded_url):
 def test_link_views_name_both_sides(seeded_url):
     primates = run_sql(
         seeded_url,
-        "SELECT study, ref, species FROM study_species_link WHERE is_primate = 1 ORDER BY study",
+        "SELECT study, ref, species FROM study_species_link WHERE is_primate ORDER BY study",
     ).rows
     assert primates == [
         ("akhlaghpasand_146", 146, "human"),

@@ -10,7 +10,7 @@ from exodb.cli.common import Context, _user_errors, pass_context
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
-    "--port", type=click.IntRange(0, 65535), default=8001, show_default=True, help="Port."
+    "--port", type=click.IntRange(1, 65535), default=8001, show_default=True, help="Port."
 )
 @click.option(
     "--metadata-only",

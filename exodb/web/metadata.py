@@ -106,6 +106,16 @@ def _units(columns: list[str]) -> dict[str, str]:
     }
 
 
+def _name_the_codes(table: Table, columns: dict[str, str]) -> None:
+    """A graded or coded column shows its codes (``relatively_high``); its description lists
+    every code in the vocabulary's order (grades from lowest), unless it already does."""
+    for column in table.columns:
+        if isinstance(column.type, Enum) and column.name in columns:
+            codes = list(column.type.enums)
+            if not all(code in columns[column.name] for code in codes):
+                columns[column.name] = f"{columns[column.name]} Codes: {', '.join(codes)}."
+
+
 def canned_query(recipe: Recipe) -> dict[str, Any]:
     """One cookbook question as a Datasette canned query."""
     description = f"Question {recipe.number} of exodb's SQL cookbook."
@@ -167,6 +177,8 @@ def datasette_metadata(engine: Engine, database: str) -> dict[str, Any]:
     tables: dict[str, Any] = {}
     for name, columns in sorted(by_table.items()):
         table = schema_metadata.tables.get(name)
+        if table is not None:
+            _name_the_codes(table, columns)
         description = table.comment if table is not None else VIEW_COMMENTS.get(name)
         tables[name] = _table_metadata(name, description, columns, table)
     present = inspect(engine).get_table_names()
