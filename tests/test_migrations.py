@@ -142,3 +142,53 @@ def test_a_downgrade_that_would_drop_other_inferred_flags_is_refused(fresh_url):
         migrations.downgrade(engine, "0009")
     assert migrations.current_revision(engine) == migrations.head_revision()
     engine.dispose()
+
+
+def test_upgrading_to_0012_adds_the_link_views_and_fills_the_study_search(fresh_url):
+    """A seeded database of revision 0011 has no link views and no study search index; the
+    upgrade adds the views, and (SQLite) an index that already finds the studies."""
+    from sqlalchemy import text
+
+    engine = make_engine(fresh_url)
+    migrations.downgrade(engine, "0011")
+    views = set(inspect(engine).get_view_names())
+    assert not views & {"study_mechanism_link", "study_dimensions"}
+    assert "search_fts_study" not in inspect(engine).get_table_names()
+    upgrade(engine)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT study FROM study_mechanism_link WHERE mechanism = 'ecm_regulation'")
+        ).all()
+        assert len(rows) == 5
+        if engine.dialect.name == "sqlite":
+            found = connection.execute(
+                text(
+                    "SELECT s.key FROM study AS s WHERE s.id IN (SELECT rowid FROM "
+                    "search_fts_study WHERE search_fts_study MATCH 'ferroptosis') ORDER BY s.key"
+                )
+            ).all()
+            assert [k for (k,) in found] == ["chen_65", "zhang_64"]
+    engine.dispose()
+
+
+@pytest.mark.sqlite_only
+def test_the_study_search_follows_an_import(fresh_url):
+    """The loader refills the study index with the search index, in the same transaction."""
+    from sqlalchemy import text
+
+    from exodb.workflows.load import import_path
+
+    engine = make_engine(fresh_url)
+    import_path(engine, REPO / "examples" / "extraction")
+    with engine.connect() as connection:
+        (documents,) = connection.execute(text("SELECT count(*) FROM search_fts_study")).one()
+        (studies,) = connection.execute(text("SELECT count(*) FROM study")).one()
+        found = connection.execute(
+            text(
+                "SELECT s.key FROM study AS s WHERE s.id IN (SELECT rowid FROM search_fts_study "
+                "WHERE search_fts_study MATCH 'compression') ORDER BY s.key"
+            )
+        ).all()
+    engine.dispose()
+    assert documents == studies
+    assert ("example_mouse_compression",) in found
