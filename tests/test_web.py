@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+from urllib.parse import urlencode
 
 import pytest
 
@@ -195,13 +196,12 @@ def served(example_extraction_url):
     path = sqlite_path(example_extraction_url)
     if path is None:
         pytest.skip("Datasette serves SQLite files")
-    from datasette.app import Datasette
+    from exodb.web.serve import instance
 
-    metadata = _metadata(example_extraction_url, path.stem)
-    instance = Datasette(files=[str(path)], metadata=metadata)
+    site = instance(path, _metadata(example_extraction_url, path.stem))
 
     def get(url: str):
-        return asyncio.run(instance.client.get(f"/{path.stem}{url}"))
+        return asyncio.run(site.client.get(f"/{path.stem}{url}"))
 
     return get
 
@@ -253,6 +253,66 @@ def test_served_database_refuses_writes(served, example_extraction_url):
     assert response.status_code == 400
     assert "Statement must be a SELECT" in response.text
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_one_request_cannot_build_a_huge_value(served):
+    response = served(".json?sql=select+randomblob(1000000000)")
+    assert response.status_code == 400
+    assert "string or blob too big" in response.json()["error"]
+    concatenated = served(
+        ".json?sql=select+group_concat(summary%7C%7Csummary%7C%7Csummary)+from+study,study"
+    )
+    assert concatenated.status_code == 400
+
+
+def test_the_consoles_authorizer_guards_every_connection(served):
+    for sql in ("select fts3_tokenizer('simple')", "select load_extension('x')"):
+        response = served(".json?" + urlencode({"sql": sql}))
+        assert response.status_code == 400, sql
+        assert "not authorized" in response.json()["error"]
+    # A write Datasette's own check lets through (a CTE) is refused by the authorizer.
+    response = served(".json?" + urlencode({"sql": "with t as (select 1) delete from study"}))
+    assert response.status_code == 400
+    assert served("/study.json?_size=0").json()["filtered_table_rows_count"] == 59
+
+
+def test_unknown_pages_are_404_and_the_file_is_not_downloadable(served, example_extraction_url):
+    assert served("/a/b/c").status_code == 404
+    name = sqlite_path(example_extraction_url).stem
+    assert served(f"/../{name}.db").status_code in (403, 404)
+
+
+@pytest.mark.sqlite_only
+def test_an_immutable_database_is_not_downloadable_either(seeded_path, monkeypatch):
+    pytest.importorskip("datasette")
+    from exodb.web import serve
+
+    monkeypatch.setattr(serve, "needs_immutable", lambda path: True)
+    site = serve.instance(seeded_path, {})
+    response = asyncio.run(site.client.get(f"/{seeded_path.stem}.db"))
+    assert response.status_code == 403
+
+
+@pytest.mark.sqlite_only
+def test_only_get_and_head_reach_datasette(seeded_path):
+    pytest.importorskip("datasette")
+    import httpx
+
+    from exodb.web.serve import READ_ONLY_BODY, application
+
+    app = application(seeded_path, {})
+
+    async def send(method: str) -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://x") as client:
+            return await client.request(method, f"/{seeded_path.stem}/q02", data={"a": "1"})
+
+    for method in ("POST", "PUT", "DELETE", "PATCH"):
+        response = asyncio.run(send(method))
+        assert response.status_code == 405
+        assert response.content == READ_ONLY_BODY
+        assert response.headers["allow"] == "GET, HEAD"
+    assert asyncio.run(send("GET")).status_code in (200, 404)
 
 
 # --- in a real browser ------------------------------------------------------------------------

@@ -304,6 +304,41 @@ def _check_params(params: dict[str, Any] | None) -> None:
             raise ValueError(f"parameter {name}: {value} does not fit a 64-bit integer")
 
 
+def refusal(action: int, arg1: str | None, arg2: str | None) -> str | None:
+    """Why SQLite's authorizer must refuse ``action`` on a read-only connection, or None when it
+    reads (the console's rule, and that of the web UI's connections)."""
+    if action in _QUERY_ACTIONS:
+        return None
+    if action in _SCHEMA_WRITES and arg1 in _SCHEMA_TABLES:
+        return None
+    if arg1 and re.fullmatch(r"sqlite_stat\d", arg1):
+        return f"writing SQLite's statistics (ANALYZE) is refused; {_QUERIES_ONLY}"
+    if action == sqlite3.SQLITE_FUNCTION:
+        if (arg2 or "").lower() not in _REFUSED_SQLITE_FUNCTIONS:
+            return None
+        return f"{arg2}() is refused"
+    if action == sqlite3.SQLITE_PRAGMA:
+        name = (arg1 or "").lower()
+        if name in _READING_PRAGMAS and (arg2 is None or name in _TABLE_PRAGMAS):
+            return None
+        shown = f"PRAGMA {arg1}" + (f" = {arg2}" if arg2 is not None else "")
+        return f"{shown} is refused; only pragmas that read are allowed"
+    if action == sqlite3.SQLITE_ATTACH:
+        return "ATTACH and VACUUM INTO write other files and are refused"
+    if action == sqlite3.SQLITE_DETACH:
+        return "DETACH is refused"
+    if action in (sqlite3.SQLITE_TRANSACTION, sqlite3.SQLITE_SAVEPOINT):
+        word = "SAVEPOINT" if action == sqlite3.SQLITE_SAVEPOINT else (arg1 or "BEGIN")
+        return f"{word} is refused; {_QUERIES_ONLY}"
+    name = _ACTION_NAMES.get(action, f"action {action}")
+    return f"{name} is refused; {_QUERIES_ONLY}"
+
+
+def authorize_read(action: int, arg1: str | None, arg2: str | None, *_: Any) -> int:
+    """A stateless SQLite authorizer that lets a connection read and nothing else."""
+    return sqlite3.SQLITE_OK if refusal(action, arg1, arg2) is None else sqlite3.SQLITE_DENY
+
+
 class _SqliteGuard:
     """The authorizer and progress handler of one console connection, and what they saw."""
 
@@ -323,33 +358,10 @@ class _SqliteGuard:
         return 0
 
     def authorize(self, action: int, arg1: str | None, arg2: str | None, *_: Any) -> int:
-        if action in _QUERY_ACTIONS:
+        reason = refusal(action, arg1, arg2)
+        if reason is None:
             return sqlite3.SQLITE_OK
-        if action in _SCHEMA_WRITES and arg1 in _SCHEMA_TABLES:
-            return sqlite3.SQLITE_OK
-        if arg1 and re.fullmatch(r"sqlite_stat\d", arg1):
-            return self._refuse(
-                f"writing SQLite's statistics (ANALYZE) is refused; {_QUERIES_ONLY}"
-            )
-        if action == sqlite3.SQLITE_FUNCTION:
-            if (arg2 or "").lower() not in _REFUSED_SQLITE_FUNCTIONS:
-                return sqlite3.SQLITE_OK
-            return self._refuse(f"{arg2}() is refused")
-        if action == sqlite3.SQLITE_PRAGMA:
-            name = (arg1 or "").lower()
-            if name in _READING_PRAGMAS and (arg2 is None or name in _TABLE_PRAGMAS):
-                return sqlite3.SQLITE_OK
-            shown = f"PRAGMA {arg1}" + (f" = {arg2}" if arg2 is not None else "")
-            return self._refuse(f"{shown} is refused; only pragmas that read are allowed")
-        if action == sqlite3.SQLITE_ATTACH:
-            return self._refuse("ATTACH and VACUUM INTO write other files and are refused")
-        if action == sqlite3.SQLITE_DETACH:
-            return self._refuse("DETACH is refused")
-        if action in (sqlite3.SQLITE_TRANSACTION, sqlite3.SQLITE_SAVEPOINT):
-            word = "SAVEPOINT" if action == sqlite3.SQLITE_SAVEPOINT else (arg1 or "BEGIN")
-            return self._refuse(f"{word} is refused; {_QUERIES_ONLY}")
-        name = _ACTION_NAMES.get(action, f"action {action}")
-        return self._refuse(f"{name} is refused; {_QUERIES_ONLY}")
+        return self._refuse(reason)
 
     def _refuse(self, reason: str) -> int:
         self.refused.append(reason)

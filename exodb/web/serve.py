@@ -1,17 +1,24 @@
 """Serve an exodb SQLite file with Datasette, read-only, with exodb's generated metadata.
 
-Datasette opens a file it may change with ``mode=ro`` and offers no writes of its own (no write
-canned queries are defined, and Datasette 0.x has no write API), so the evidence cannot be
-changed through the web UI. A file in a folder that cannot hold SQLite's -shm file is opened
-as immutable, as exodb's own readers do.
+Read-only holds at three levels, each enough alone for writes:
+
+- Datasette opens a file it may change with ``mode=ro`` (a file in a folder that cannot hold
+  SQLite's -shm file as immutable, as exodb's own readers do), and defines no write queries;
+- every connection to the served database gets the authorizer of `exodb sql`, which lets a
+  statement read and nothing else (no ATTACH, no writing pragmas, no ``fts3_tokenizer()``, no
+  ``load_extension()``), and a cap on the size of one value, so that one request cannot make
+  the server build gigabytes (``randomblob(1e9)``);
+- the application answers only GET and HEAD; any other method is 405 before Datasette sees it.
 """
 
 from __future__ import annotations
 
 import socket
+import sqlite3
 from pathlib import Path
 from typing import Any
 
+from exodb.console.sql import authorize_read
 from exodb.storage.config import needs_immutable
 
 INSTALL_HINT = "pip install 'exodb[web]'"
@@ -19,12 +26,18 @@ INSTALL_HINT = "pip install 'exodb[web]'"
 # file; the metadata exodb generates is that of the 0.x series.
 SUPPORTED = "0.65"
 # Generous for a reviewer's ad-hoc SQL, bounded so one query cannot hold a worker for long.
+# No download of the file: what it holds is served as data, hidden tables included.
 SETTINGS = {
     "sql_time_limit_ms": 5000,
     "facet_time_limit_ms": 500,
     "default_page_size": 50,
-    "max_returned_rows": 5000,
+    "max_returned_rows": 1000,
+    "allow_download": False,
 }
+# The largest text or blob one value may be (SQLite's SQLITE_LIMIT_LENGTH): far above any
+# curated value, and with max_returned_rows a bound of about 100 MB on one response.
+MAX_VALUE_BYTES = 100_000
+READ_ONLY_BODY = b"exodb serve is read-only: it answers GET and HEAD requests only\n"
 
 
 def _datasette() -> Any:
@@ -45,6 +58,79 @@ def _datasette() -> Any:
     return Datasette
 
 
+# The names of the databases whose connections are guarded (those exodb serves).
+_GUARDED: set[str] = set()
+
+
+def _prepare_connection(conn: sqlite3.Connection, database: str) -> None:
+    # Datasette's own in-memory catalog (_internal) must stay writable for Datasette.
+    if database in _GUARDED:
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+        conn.set_authorizer(authorize_read)
+
+
+def _register_guard(database: str) -> None:
+    """Register the plugin that guards the served database's connections (once a process)."""
+    import types
+
+    from datasette import hookimpl
+    from datasette.plugins import pm
+
+    _GUARDED.add(database)
+    if pm.get_plugin("exodb_read_only") is None:
+        # Datasette's plugin manager takes plugins as modules.
+        plugin = types.ModuleType("exodb_read_only")
+        plugin.prepare_connection = hookimpl(_prepare_connection)  # type: ignore[attr-defined]
+        pm.register(plugin, name="exodb_read_only")
+    # Datasette 0.65 prints uncaught errors with rich when rich is importable, but calls it
+    # outside an except block: that raises, turning every 404 into a 500, and it prints each
+    # request's local variables. Without rich it prints a plain traceback for real errors only.
+    import datasette.handle_exception as default_handler
+
+    default_handler.rich = None
+
+
+def instance(path: Path, metadata: dict[str, Any]) -> Any:
+    """The Datasette instance serving the SQLite file ``path`` with ``metadata``, guarded."""
+    datasette_class = _datasette()
+    _register_guard(path.stem)
+    immutable = needs_immutable(path)
+    return datasette_class(
+        files=[] if immutable else [str(path)],
+        immutables=[str(path)] if immutable else [],
+        metadata=metadata,
+        settings=SETTINGS,
+    )
+
+
+def reads_only(app: Any) -> Any:
+    """An ASGI application that passes GET and HEAD requests to ``app`` and answers any other
+    method with 405."""
+
+    async def guarded(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD"):
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 405,
+                    "headers": [
+                        (b"content-type", b"text/plain; charset=utf-8"),
+                        (b"allow", b"GET, HEAD"),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": READ_ONLY_BODY})
+            return
+        await app(scope, receive, send)
+
+    return guarded
+
+
+def application(path: Path, metadata: dict[str, Any]) -> Any:
+    """The ASGI application serving ``path``: Datasette, guarded."""
+    return reads_only(instance(path, metadata).app())
+
+
 def check_port(host: str, port: int) -> None:
     """Raise a clear error when ``host:port`` cannot be listened on (in use, or no such
     address), before Datasette starts and logs a traceback-like line instead."""
@@ -58,19 +144,6 @@ def check_port(host: str, port: int) -> None:
                 f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another "
                 "--port, or --host"
             ) from None
-
-
-def application(path: Path, metadata: dict[str, Any]) -> Any:
-    """The Datasette ASGI application for the SQLite file ``path``."""
-    datasette_class = _datasette()
-    immutable = needs_immutable(path)
-    instance = datasette_class(
-        files=[] if immutable else [str(path)],
-        immutables=[str(path)] if immutable else [],
-        metadata=metadata,
-        settings=SETTINGS,
-    )
-    return instance.app()
 
 
 def prepare(path: Path, metadata: dict[str, Any], host: str, port: int) -> Any:
