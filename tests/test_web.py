@@ -246,13 +246,29 @@ def test_array_facets_answer_which_mechanisms_in_which_species(served):
     }
 
 
+HOSTILE_SQL = [
+    "DELETE FROM study",
+    "with t as (select 1) delete from study",
+    "with t as (select 1) insert into disease (key, name) values ('x', 'x')",
+    "PRAGMA writable_schema = 1",
+    "ATTACH DATABASE '/tmp/exodb-web-attach.sqlite' AS other",
+    "VACUUM INTO '/tmp/exodb-web-vacuum.sqlite'",
+    "select 1; delete from study",
+    "select randomblob(1000000000)",
+]
+
+
 def test_served_database_refuses_writes(served, example_extraction_url):
     path = sqlite_path(example_extraction_url)
     before = hashlib.sha256(path.read_bytes()).hexdigest()
-    response = served(".json?sql=DELETE+FROM+study")
-    assert response.status_code == 400
-    assert "Statement must be a SELECT" in response.text
+    for sql in HOSTILE_SQL:
+        response = served(".json?" + urlencode({"sql": sql}))
+        assert response.status_code == 400, (sql, response.status_code)
+        assert response.json()["ok"] is False
+    assert "Statement must be a SELECT" in served(".json?sql=DELETE+FROM+study").text
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    for written in ("/tmp/exodb-web-attach.sqlite", "/tmp/exodb-web-vacuum.sqlite"):
+        assert not os.path.exists(written)
 
 
 def test_one_request_cannot_build_a_huge_value(served):
@@ -300,6 +316,7 @@ def test_only_get_and_head_reach_datasette(seeded_path):
 
     from exodb.web.serve import READ_ONLY_BODY, application
 
+    before = hashlib.sha256(seeded_path.read_bytes()).hexdigest()
     app = application(seeded_path, {})
 
     async def send(method: str) -> httpx.Response:
@@ -313,6 +330,7 @@ def test_only_get_and_head_reach_datasette(seeded_path):
         assert response.content == READ_ONLY_BODY
         assert response.headers["allow"] == "GET, HEAD"
     assert asyncio.run(send("GET")).status_code in (200, 404)
+    assert hashlib.sha256(seeded_path.read_bytes()).hexdigest() == before
 
 
 # --- in a real browser ------------------------------------------------------------------------
