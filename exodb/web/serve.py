@@ -18,7 +18,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from exodb.console.sql import authorize_read
+from exodb.console.authorizer import authorize_read
 from exodb.storage.config import needs_immutable
 
 INSTALL_HINT = "pip install 'exodb[web]'"
