@@ -6,11 +6,15 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import os
+
+import pytest
 
 from exodb.cli import main
 from exodb.curation import seedspec
-from exodb.curation.release import release_stamp
+from exodb.curation.release import release_stamp, stamped
 from exodb.curation.stamp import content_sha256
+from exodb.schema.generation import advance_generation, data_generation
 from exodb.schema.revision import HEAD_REVISION
 from exodb.storage.connection import make_engine
 from exodb.version import __version__
@@ -121,3 +125,63 @@ def test_an_import_changes_the_content_hash_and_diff_agrees(runner, fresh_url, t
     changed = run(runner, fresh_url, "diff", str(tmp_path / "before"), fresh_url)
     assert changed.exit_code == 1
     assert "arms.csv" in changed.stdout
+
+
+def test_given_zero_and_false_filters_are_recorded(runner, example_url, tmp_path):
+    target = tmp_path / "net.json"
+    result = run(
+        runner,
+        example_url,
+        "export",
+        "network",
+        "--format",
+        "json",
+        "--not-exosome-based",
+        "--timepoint",
+        "0",
+        "-o",
+        str(target),
+    )
+    assert result.exit_code == 0, result.output
+    sidecar = json.loads((tmp_path / "net.json.release.json").read_text(encoding="utf-8"))
+    assert sidecar["export"]["filters"] == {"exosome_based": False, "timepoint": 0}
+
+
+def test_a_device_gets_no_sidecar(runner, seeded_url):
+    sidecar = "/dev/null.release.json"
+    try:
+        result = run(runner, seeded_url, "export", "references", "-o", "/dev/null")
+        assert result.exit_code == 0, result.output
+        assert not os.path.exists(sidecar)
+        assert result.stderr.startswith("exodb: wrote /dev/null\nexodb: release: exodb ")
+    finally:
+        if os.path.isfile(sidecar):
+            os.unlink(sidecar)
+
+
+def test_a_load_during_an_export_is_read_again(fresh_url):
+    from exodb.errors import DatabaseBusy
+    from exodb.workflows.load import import_path
+
+    engine = make_engine(fresh_url)
+    builds = []
+
+    def build_with_a_load_first() -> str:
+        # A load commits after the stamp was taken, before the export was read.
+        if not builds:
+            import_path(engine, REPO / "examples" / "extraction")
+        builds.append(1)
+        return "exported"
+
+    text, stamp = stamped(engine, build_with_a_load_first)
+    assert text == "exported" and len(builds) == 2
+    assert stamp == release_stamp(engine)  # the stamp of the data after the load
+
+    def always_changing() -> str:
+        with engine.begin() as connection:
+            advance_generation(connection, data_generation(connection))
+        return "never consistent"
+
+    with pytest.raises(DatabaseBusy, match="changed during each of 3 attempts"):
+        stamped(engine, always_changing)
+    engine.dispose()

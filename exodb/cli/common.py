@@ -295,19 +295,24 @@ def write(text: str, output: str | None) -> None:
         click.echo(text, nl=False)
 
 
-def write_released(ctx: Context, text: str, output: str | None, **export: Any) -> None:
-    """Write an export as :func:`write` does, with its release stamp: in ``FILE.release.json``
-    beside ``-o FILE`` (with the file's SHA-256 and what was exported), or as one line on
-    stderr when it goes to standard output. The file itself stays byte-for-byte the same for
-    the same data, since the stamp's date lives beside it."""
+def write_released(
+    ctx: Context, build: Callable[[], str], output: str | None, **export: Any
+) -> None:
+    """Write the export ``build()`` returns as :func:`write` does, with the release stamp of the
+    data it was built from: in ``FILE.release.json`` beside ``-o FILE`` (with the file's
+    SHA-256 and the options given), or as one line on stderr when the export goes to standard
+    output or to a device or pipe. The file itself stays byte-for-byte the same for the same
+    data, since the stamp's date lives beside it."""
     from pathlib import Path
 
-    from exodb.curation.release import SIDECAR_SUFFIX, release_stamp, sidecar
+    from exodb.curation.release import SIDECAR_SUFFIX, sidecar, stamped
+    from exodb.io.safefile import is_stream
 
-    release = release_stamp(ctx.engine())
+    text, release = stamped(ctx.engine(), build, ctx.session().rollback)
+    to_file = bool(output) and output != "-" and not is_stream(Path(output or ""))
     write(text, output)
-    if output and output != "-":
-        data = Path(output).read_bytes()
+    if to_file and output:
+        data = text.encode("utf-8")  # what write() wrote
         write(sidecar(release, Path(output).name, data, **export), output + SIDECAR_SUFFIX)
     else:
         click.echo(

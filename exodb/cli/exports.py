@@ -39,7 +39,8 @@ def export_references(ctx: Context, fmt: str, output: str | None) -> None:
     """The review and every reference with a checked bibliographic record."""
     from exodb.exports import export_references as build
 
-    write_released(ctx, build(ctx.session(), fmt), output, command="references", format=fmt)
+    session = ctx.session()
+    write_released(ctx, lambda: build(session, fmt), output, command="references", format=fmt)
 
 
 @export.command("network")
@@ -58,8 +59,15 @@ def export_network(ctx: Context, fmt: str, output: str | None, **filters: Any) -
     """The evidence graph: source -> cargo -> target -> pathway node -> mechanism."""
     from exodb.exports import export_network as build
 
-    text = build(ctx.session(), fmt, **filters)
-    write_released(ctx, text, output, command="network", format=fmt, filters=_given(filters))
+    session = ctx.session()
+    write_released(
+        ctx,
+        lambda: build(session, fmt, **filters),
+        output,
+        command="network",
+        format=fmt,
+        filters=given(filters),
+    )
 
 
 @export.command("csv")
@@ -150,8 +158,15 @@ def export_crosswalk(ctx: Context, fmt: str, output: str | None, **filters: Any)
     ExoCarta's and miRTarBase's downloads, to join exodb's evidence with theirs."""
     from exodb.exports import export_crosswalk as build
 
-    text = build(ctx.session(), fmt, **filters)
-    write_released(ctx, text, output, command="crosswalk", format=fmt, filters=_given(filters))
+    session = ctx.session()
+    write_released(
+        ctx,
+        lambda: build(session, fmt, **filters),
+        output,
+        command="crosswalk",
+        format=fmt,
+        filters=given(filters),
+    )
 
 
 @export.command("meta")
@@ -185,28 +200,43 @@ def export_meta(
     from exodb import reports
     from exodb.render import render_report
 
-    table = reports.metafor_table(
-        ctx.session(),
-        outcomes,
-        measure=measure.upper() if measure else None,
-        by=by,
-        dose_breaks=breaks(dose_breaks),
-        shared_control=shared_control,
-        **filters,
-    )
+    session = ctx.session()
+
+    def build() -> str:
+        table = reports.metafor_table(
+            session,
+            outcomes,
+            measure=measure.upper() if measure else None,
+            by=by,
+            dose_breaks=breaks(dose_breaks),
+            shared_control=shared_control,
+            **filters,
+        )
+        return render_report(table, "csv")
+
     write_released(
         ctx,
-        render_report(table, "csv"),
+        build,
         output,
         command="meta",
         format=fmt,
         outcomes=list(outcomes),
         measure=measure,
+        by=by,
+        dose_breaks=dose_breaks,
         shared_control=shared_control,
-        filters=_given(filters),
+        filters=given(filters),
     )
 
 
-def _given(filters: dict[str, Any]) -> dict[str, Any]:
-    """The study filters that were given, for the stamp's record of what was exported."""
-    return {name: value for name, value in filters.items() if value not in (None, (), [], False)}
+def given(filters: dict[str, Any]) -> dict[str, Any]:
+    """The filters the user gave (not click's defaults), for the stamp's record of the export:
+    ``--timepoint 0`` and ``--not-exosome-based`` are given, an unset flag is not."""
+    from click.core import ParameterSource
+
+    context = click.get_current_context()
+    return {
+        name: value
+        for name, value in filters.items()
+        if context.get_parameter_source(name) not in (ParameterSource.DEFAULT, None)
+    }

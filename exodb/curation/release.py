@@ -11,7 +11,7 @@ between two databases exactly when their hashes agree.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, Engine
@@ -42,13 +42,61 @@ def release_stamp(engine: Engine) -> dict[str, Any]:
     return stamp(current_revision(engine), content_sha256(digests))
 
 
+# How often an export is read again when a load commits while it is read.
+ATTEMPTS = 3
+
+
+def stamped(
+    engine: Engine, build: Callable[[], str], fresh: Callable[[], object] | None = None
+) -> tuple[str, dict[str, Any]]:
+    """``build()``'s export and the stamp of the data it was built from.
+
+    The stamp and the export are two reads; a load that commits between them advances the data
+    generation, and then both are read again (up to ``ATTEMPTS`` times), so the hash is never
+    that of other data than the file's. ``fresh()``, called before each attempt, ends the read
+    transaction ``build`` reads in (``session.rollback``), so that it sees the newest commit.
+    """
+    from exodb.schema.generation import data_generation
+
+    for _ in range(ATTEMPTS):
+        if fresh is not None:
+            fresh()
+        with engine.connect() as connection:
+            before = data_generation(connection)
+        release = release_stamp(engine)
+        text = build()
+        with engine.connect() as connection:
+            if data_generation(connection) == before:
+                return text, release
+    from exodb.errors import DatabaseBusy
+
+    raise DatabaseBusy(
+        f"the database changed during each of {ATTEMPTS} attempts to export it; run the export "
+        "again when the loads are done"
+    )
+
+
+def _given(value: Any) -> bool:
+    # 0 and False are given values (--timepoint 0, --not-exosome-based); None and () are not.
+    return value is not None and not (isinstance(value, tuple | list | dict) and not value)
+
+
+def _recorded(options: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        key: _recorded(value) if isinstance(value, Mapping) else value
+        for key, value in options.items()
+        if _given(value) and not (isinstance(value, Mapping) and not _recorded(value))
+    }
+
+
 def sidecar(release: Mapping[str, Any], file_name: str, data: bytes, **export: Any) -> str:
-    """The JSON of ``file_name``'s sidecar: the stamp, what was exported, and the file's hash."""
+    """The JSON of ``file_name``'s sidecar: the stamp, what was exported (the options given,
+    filters among them), and the SHA-256 of the file's bytes ``data``."""
     import json
 
     document = {
         **release,
-        "export": {key: value for key, value in export.items() if value not in (None, (), [])},
+        "export": _recorded(export),
         "file": file_name,
         "file_sha256": hashlib.sha256(data).hexdigest(),
     }
