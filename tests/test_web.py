@@ -24,7 +24,7 @@ import pytest
 from exodb.cli import main
 from exodb.schema.describe import describe
 from exodb.schema.tables import metadata as schema_metadata
-from exodb.storage.config import sqlite_path
+from exodb.storage.config import sqlite_path, sqlite_url
 from exodb.storage.connection import make_engine
 from exodb.web import cookbook
 from exodb.web.metadata import SOURCE_URL, TITLE, datasette_metadata
@@ -331,6 +331,64 @@ def test_only_get_and_head_reach_datasette(seeded_path):
         assert response.headers["allow"] == "GET, HEAD"
     assert asyncio.run(send("GET")).status_code in (200, 404)
     assert hashlib.sha256(seeded_path.read_bytes()).hexdigest() == before
+
+
+@pytest.mark.sqlite_only
+def test_without_ad_hoc_sql_the_tables_facets_and_canned_queries_remain(seeded_path):
+    pytest.importorskip("datasette")
+    from exodb.web.serve import instance
+
+    engine = make_engine(sqlite_url(seeded_path))
+    site = instance(seeded_path, datasette_metadata(engine, seeded_path.stem), allow_sql=False)
+    engine.dispose()
+    name = seeded_path.stem
+
+    def get(url: str):
+        return asyncio.run(site.client.get(f"/{name}{url}"))
+
+    assert get(".json?sql=select+1").status_code == 403
+    assert get("/study.json?_where=1=1").status_code == 403
+    assert get("/study.json?_search=ferroptosis&_shape=array&_col=key").json() == [
+        {"id": 2, "key": "chen_65"},
+        {"id": 54, "key": "zhang_64"},
+    ]
+    rows = get("/q02-which-studies-deliver-a-mirna-of.json?family=21&_shape=array").json()
+    assert [r["study"] for r in rows] == ["fu_54", "liu_129"]
+
+
+@pytest.mark.sqlite_only
+def test_serving_beyond_this_machine_warns_and_turns_ad_hoc_sql_off(
+    runner, seeded_path, monkeypatch
+):
+    pytest.importorskip("datasette")
+    from exodb.web import serve
+
+    started = []
+    monkeypatch.setattr(serve, "check_port", lambda host, port: None)
+    monkeypatch.setattr(serve, "run", lambda app, host, port: started.append((host, port)))
+    made = []
+    real = serve.application
+    monkeypatch.setattr(
+        serve,
+        "application",
+        lambda path, metadata, allow_sql=True: made.append(allow_sql) or real(path, metadata),
+    )
+    shared = runner.invoke(main, ["--db", str(seeded_path), "serve", "--host", "0.0.0.0"])
+    assert shared.exit_code == 0, shared.output
+    assert started == [("0.0.0.0", 8001)] and made == [False]
+    assert shared.stderr.splitlines()[1] == (
+        "exodb: listening on 0.0.0.0: anyone who can reach this address can read the whole "
+        "database; ad-hoc SQL is off (--allow-sql turns it on)"
+    )
+    asked = runner.invoke(
+        main, ["--db", str(seeded_path), "serve", "--host", "0.0.0.0", "--allow-sql"]
+    )
+    assert asked.exit_code == 0 and made == [False, True]
+    local = runner.invoke(main, ["--db", str(seeded_path), "serve"])
+    assert local.exit_code == 0 and made == [False, True, True]
+    assert local.stderr == (
+        f"exodb: serving {seeded_path} read-only at http://127.0.0.1:8001/ (Ctrl-C stops)\n"
+    )
 
 
 # --- in a real browser ------------------------------------------------------------------------

@@ -19,9 +19,17 @@ from exodb.cli.common import Context, _user_errors, pass_context
     help="Write Datasette's metadata.json for this database to FILE and stop, for running or "
     "publishing Datasette yourself.",
 )
+@click.option(
+    "--allow-sql",
+    is_flag=True,
+    help="Offer ad-hoc SQL on an address other than 127.0.0.1 too (there it is off: tables, "
+    "facets, search and the canned queries remain).",
+)
 @pass_context
 @_user_errors
-def serve_command(ctx: Context, host: str, port: int, metadata_file: str | None) -> None:
+def serve_command(
+    ctx: Context, host: str, port: int, metadata_file: str | None, allow_sql: bool
+) -> None:
     """Browse the database in Datasette, read-only: described tables and columns, facets,
     a search box on studies and the SQL cookbook's questions as canned queries.
 
@@ -45,15 +53,18 @@ def serve_command(ctx: Context, host: str, port: int, metadata_file: str | None)
 
         write(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", metadata_file)
         return
-    from exodb.web.serve import prepare, run
+    from exodb.web.serve import is_loopback, prepare, run
 
-    app = prepare(path, metadata, host, port)
+    local = is_loopback(host)
+    sql = local or allow_sql
+    app = prepare(path, metadata, host, port, allow_sql=sql)
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
     click.echo(f"exodb: serving {path} read-only at {url} (Ctrl-C stops)", err=True)
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    if not local:
         click.echo(
             f"exodb: listening on {host}: anyone who can reach this address can read the "
-            "whole database",
+            "whole database"
+            + ("" if allow_sql else "; ad-hoc SQL is off (--allow-sql turns it on)"),
             err=True,
         )
     run(app, host, port)

@@ -6,9 +6,14 @@ Read-only holds at three levels, each enough alone for writes:
   SQLite's -shm file as immutable, as exodb's own readers do), and defines no write queries;
 - every connection to the served database gets the authorizer of `exodb sql`, which lets a
   statement read and nothing else (no ATTACH, no writing pragmas, no ``fts3_tokenizer()``, no
-  ``load_extension()``), and a cap on the size of one value, so that one request cannot make
-  the server build gigabytes (``randomblob(1e9)``);
+  ``load_extension()``), and a cap on the size of one value (``randomblob(1e9)`` is refused);
 - the application answers only GET and HEAD; any other method is 405 before Datasette sees it.
+
+Ad-hoc SQL can still ask for a large result (up to ``max_returned_rows`` rows of values up to
+the cap, in as many columns as it names), which costs the server memory while it answers. On
+127.0.0.1 that is the user's own machine and choice; on any other address ad-hoc SQL is off
+unless asked for (``allow_sql``): tables, facets, search and the canned queries stay, and their
+SQL is exodb's.
 """
 
 from __future__ import annotations
@@ -35,8 +40,9 @@ SETTINGS = {
     "allow_download": False,
 }
 # The largest text or blob one value may be (SQLite's SQLITE_LIMIT_LENGTH): far above any
-# curated value, and with max_returned_rows a bound of about 100 MB on one response.
+# curated value (a few hundred characters).
 MAX_VALUE_BYTES = 100_000
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 READ_ONLY_BODY = b"exodb serve is read-only: it answers GET and HEAD requests only\n"
 
 
@@ -90,8 +96,21 @@ def _register_guard(database: str) -> None:
     default_handler.rich = None
 
 
-def instance(path: Path, metadata: dict[str, Any]) -> Any:
-    """The Datasette instance serving the SQLite file ``path`` with ``metadata``, guarded."""
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is this machine only."""
+    import ipaddress
+
+    if host in LOOPBACK:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def instance(path: Path, metadata: dict[str, Any], *, allow_sql: bool = True) -> Any:
+    """The Datasette instance serving the SQLite file ``path`` with ``metadata``, guarded;
+    ``allow_sql=False`` turns ad-hoc SQL (the SQL box, ``?sql=``, ``_where``) off."""
     datasette_class = _datasette()
     _register_guard(path.stem)
     immutable = needs_immutable(path)
@@ -99,7 +118,7 @@ def instance(path: Path, metadata: dict[str, Any]) -> Any:
         files=[] if immutable else [str(path)],
         immutables=[str(path)] if immutable else [],
         metadata=metadata,
-        settings=SETTINGS,
+        settings={**SETTINGS, "default_allow_sql": allow_sql},
     )
 
 
@@ -126,9 +145,9 @@ def reads_only(app: Any) -> Any:
     return guarded
 
 
-def application(path: Path, metadata: dict[str, Any]) -> Any:
+def application(path: Path, metadata: dict[str, Any], *, allow_sql: bool = True) -> Any:
     """The ASGI application serving ``path``: Datasette, guarded."""
-    return reads_only(instance(path, metadata).app())
+    return reads_only(instance(path, metadata, allow_sql=allow_sql).app())
 
 
 def check_port(host: str, port: int) -> None:
@@ -146,10 +165,12 @@ def check_port(host: str, port: int) -> None:
             ) from None
 
 
-def prepare(path: Path, metadata: dict[str, Any], host: str, port: int) -> Any:
+def prepare(
+    path: Path, metadata: dict[str, Any], host: str, port: int, *, allow_sql: bool = True
+) -> Any:
     """Datasette's application for ``path``, once it is known that it can be served on
     ``host:port``; raises ValueError (Datasette missing, port taken) before anything starts."""
-    app = application(path, metadata)
+    app = application(path, metadata, allow_sql=allow_sql)
     check_port(host, port)
     return app
 
