@@ -192,3 +192,17 @@ def test_the_study_search_follows_an_import(fresh_url):
     engine.dispose()
     assert documents == studies
     assert ("example_mouse_compression",) in found
+
+
+def test_revision_0012_fills_the_study_search_as_the_loader_does():
+    """The migration keeps its own copy of the statement (a revision does not change once
+    released); while they are the same, an upgraded database and a loaded one agree."""
+    import importlib.util
+
+    from exodb.console.search import FILL_STUDY_INDEX
+
+    path = REPO / "alembic" / "versions" / "0012_link_views_and_study_search.py"
+    spec = importlib.util.spec_from_file_location("revision_0012", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.FILL_STUDY_FTS == FILL_STUDY_INDEX

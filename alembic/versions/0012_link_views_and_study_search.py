@@ -49,10 +49,12 @@ VIEWS = (
 
 
 def _json_keys(dialect: str, select_keys: str) -> str:
-    """A JSON array of the distinct keys ``select_keys`` (one column named k) gives, sorted."""
+    """A JSON array of the distinct keys ``select_keys`` (one column named k) gives, sorted by
+    code point on both backends (SQLite's BINARY; PostgreSQL's "C", whatever the server's
+    collation), so the two give the same arrays."""
     if dialect == "postgresql":
         return (
-            f"(SELECT coalesce(json_agg(q.k ORDER BY q.k), '[]'::json)::text "
+            f"(SELECT coalesce(json_agg(q.k ORDER BY q.k COLLATE \"C\"), '[]'::json)::text "
             f"FROM (SELECT DISTINCT {select_keys}) AS q)"
         )
     return f"(SELECT json_group_array(q.k) FROM (SELECT DISTINCT {select_keys} ORDER BY 1) AS q)"

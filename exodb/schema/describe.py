@@ -30,8 +30,8 @@ VIEW_COMMENTS = {
     "study's reference, first author, cell source and whether it is exosome-based.",
     "study_species_link": "One row per study x species, with its injury model and the study's "
     "reference, first author, cell source and whether it is exosome-based.",
-    "study_cargo_link": "One row per study x cargo molecule (carried or loaded), with its kind, "
-    "role, whether the role is inferred, and the study's reference and cell source.",
+    "study_cargo_link": "One row per study x cargo molecule x role (carried or loaded), with "
+    "its kind, whether the role is inferred, and the study's reference and cell source.",
     "study_pathway_node_link": "One row per study x node of a pathway the study reports: the "
     "pathway, its effect, the node's position and molecule, and the study's reference.",
     "study_dimensions": "One row per study: its design, cell source and route, and its "
@@ -71,11 +71,10 @@ VIEW_COLUMNS = {
     "pathway_effect": "What the study reports the exosomes do to the pathway.",
     "mechanism": "The key of the mechanism category (Table 2).",
     "mechanism_name": "The mechanism category's name as Table 2 gives it.",
-    "injury_model": "The injury model (the study's model for that species, or the arm's).",
     "node_position": "The node's position along the pathway (1 = first).",
     "node": "The key of the molecule at that node.",
     "node_kind": "The kind of the node's molecule.",
-    "route": "The key of the route of administration.",
+    "route": "The key of the study's route of administration (its arms may name others).",
     "mechanisms": "A JSON array of the keys of the study's mechanism categories.",
     "pathway_nodes": "A JSON array of the keys of the molecules on the study's pathways.",
     "name": "The cell source's name.",
@@ -94,14 +93,20 @@ VIEW_COLUMNS = {
     "higher_is_better": "True where a higher score on the scale means a better outcome.",
     "scale_minimum": "The lowest score the scale allows.",
     "scale_maximum": "The highest score the scale allows.",
-    "unit": "The unit of the value (the measurement's own, else the scale's).",
     "low": "How many SYRCLE domains were judged at low risk of bias.",
     "high": "How many SYRCLE domains were judged at high risk of bias.",
     "unclear": "How many SYRCLE domains were judged unclear.",
 }
 # Columns that mean one thing in one view (a SYRCLE domain's judgement, say).
 VIEW_COLUMNS_BY_VIEW = {
-    ("study_dimensions", "species"): "A JSON array of the keys of the study's species.",
+    ("study_dimensions", "species"): "A JSON array of the keys of the species the study names "
+    "(as named: a subspecies is not counted under its species).",
+    ("study_species_link", "injury_model"): "The study's injury model in that species.",
+    ("study_cargo_link", "role"): "Whether the exosomes carry the molecule (cargo) or were "
+    "loaded with it (loaded).",
+    ("arm_measurement", "route"): "The key of the arm's route of administration (for a treated "
+    "arm that names none, the study's).",
+    ("arm_measurement", "unit"): "The unit of the value (the measurement's own, else the scale's).",
     ("study_dimensions", "cargo"): "A JSON array of the keys of the study's cargo molecules.",
 }
 
@@ -179,7 +184,8 @@ def describe(engine: Engine, table: str | None = None) -> list[ColumnDoc]:
             comment = view_column_comment(view, c["name"])
             # The view's own comment leads its first row, as a table's leads its id's row.
             if position == 0 and view in VIEW_COMMENTS:
-                comment = f"{VIEW_COMMENTS[view]} {c['name']}: {comment}"
+                lead = VIEW_COMMENTS[view]
+                comment = f"{lead} {c['name']}: {comment}" if comment else lead
             docs.append(ColumnDoc(view, "view", c["name"], str(c["type"]), True, "", None, comment))
     if table and not docs:
         raise ValueError(f"no table or view named '{table}'")

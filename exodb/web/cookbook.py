@@ -27,13 +27,17 @@ ON_EXAMPLE = "(on the example extraction)"
 
 _RECIPE = re.compile(
     r"### (\d+)\. ([^\n]*)\n\n"
-    r"(?:Parameters: ((?:`[^`\n]+`(?:, )?)+)\n\n)?"
+    r"(?:Parameters: (`[^`\n]+`(?:, `[^`\n]+`)*)\n\n)?"
     r"```sql\n(.*?)```\n\n"
     r"((?:\|[^\n]*\n)+)",
     re.S,
 )
-_PARAMETER = re.compile(r"`([^`\n]+)`")
-_NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+_PARAMETER = re.compile(r"`([A-Za-z_]\w*)=([^`\n]*)`")
+# A named parameter, and what may hide a ':name' that is not one: string literals, quoted
+# names and comments, matched left to right as SQLite reads them.
+_SQL_TOKENS = re.compile(
+    r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/|(?<![:\w]):([A-Za-z_]\w*)", re.S
+)
 
 
 @dataclass(frozen=True)
@@ -53,31 +57,47 @@ class Recipe:
 
     @property
     def slug(self) -> str:
-        """A URL-safe name: ``q02-which-studies-deliver-a-mirna``."""
+        """A URL-safe name: ``q02-which-studies-deliver-a-mirna-of``."""
         words = re.findall(r"[a-z0-9]+", self.question.lower())[:6]
         return f"q{self.number:02d}-" + "-".join(words)
 
     @property
     def names(self) -> list[str]:
         """The named parameters the SQL uses, in order of first use."""
-        return list(dict.fromkeys(_NAMED.findall(_without_strings(self.sql))))
-
-
-def _without_strings(sql: str) -> str:
-    # A ':' inside a string literal ('10:30') or a comment is not a parameter.
-    sql = re.sub(r"'(?:[^']|'')*'", "''", sql)
-    return re.sub(r"--[^\n]*", "", sql)
+        found = (m.group(1) for m in _SQL_TOKENS.finditer(self.sql) if m.group(1))
+        return list(dict.fromkeys(found))
 
 
 def parse(text: str) -> list[Recipe]:
-    """Every recipe of a cookbook's Markdown, in order."""
+    """Every recipe of a cookbook's Markdown, in order.
+
+    A question with a SQL block that does not read as a recipe, or whose ``Parameters:`` line
+    does not give exactly the parameters its SQL uses, is an error (ValueError) rather than a
+    question silently left out of the tests and the web UI.
+    """
+    text = text.replace("\r\n", "\n")
     recipes = []
-    for number, question, parameters, sql, expected in _RECIPE.findall(text):
-        pairs = []
-        for written in _PARAMETER.findall(parameters or ""):
-            name, _, value = written.partition("=")
-            pairs.append((name, value))
-        recipes.append(Recipe(int(number), question, sql, tuple(pairs), expected))
+    for section in re.split(r"\n(?=### )", text):
+        if not section.startswith("### ") or "```sql" not in section:
+            continue
+        heading = section.splitlines()[0]
+        match = _RECIPE.match(section if section.endswith("\n") else section + "\n")
+        if match is None:
+            raise ValueError(
+                f"cookbook: '{heading}' does not read as a recipe (a blank line, an optional "
+                "'Parameters: `name=value`' line, the ```sql block, a blank line, the table)"
+            )
+        number, question, parameters, sql, expected = match.groups()
+        pairs = tuple(_PARAMETER.findall(parameters or ""))
+        if parameters and len(pairs) != parameters.count("`") // 2:
+            raise ValueError(f"cookbook: '{heading}': each parameter is written `name=value`")
+        recipe = Recipe(int(number), question, sql, pairs, expected)
+        if [name for name, _ in pairs] != recipe.names:
+            raise ValueError(
+                f"cookbook: '{heading}' gives parameters {[n for n, _ in pairs]} and its SQL "
+                f"uses {recipe.names}"
+            )
+        recipes.append(recipe)
     return recipes
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import Boolean, Enum, Table, inspect
 from sqlalchemy.engine import Engine
 
 from exodb.exports.bibliography import REVIEW
-from exodb.schema.describe import VIEW_COMMENTS, describe
+from exodb.schema.describe import VIEW_COMMENTS, describe, view_column_comment
 from exodb.schema.migrations import FTS_TABLE, STUDY_FTS_TABLE
 from exodb.schema.tables import metadata as schema_metadata
 from exodb.version import __version__
@@ -32,8 +32,11 @@ DESCRIPTION = (
     "the canned queries below the tables are the questions of exodb's SQL cookbook."
 )
 # The curated seeds are distributed with exodb's code under its licence (pyproject.toml); the
-# review is cited, not copied, so its own licence is not claimed here.
-LICENSE = "MIT (exodb and its curated data; the source review is cited, not reproduced)"
+# review's own licence is not claimed, and its words quoted in curation notes stay its own.
+LICENSE = (
+    "MIT, as exodb (pyproject.toml); the facts are curated from the source review, and the "
+    "quotations in curation notes are the review's own words"
+)
 SOURCE = (
     f"{', '.join(REVIEW['authors'])} et al. ({REVIEW['year']}). {REVIEW['title']}. "
     f"{REVIEW['journal']}. doi:{REVIEW['doi']}"
@@ -169,11 +172,10 @@ def datasette_metadata(engine: Engine, database: str) -> dict[str, Any]:
     docs = describe(engine)
     by_table: dict[str, dict[str, str]] = {}
     for doc in docs:
-        meaning = doc.comment or ""
-        if doc.kind == "view" and doc.table in VIEW_COMMENTS:
-            # The view's own comment leads its first row; the column's meaning follows it.
-            meaning = meaning.removeprefix(f"{VIEW_COMMENTS[doc.table]} {doc.column}: ")
-        by_table.setdefault(doc.table, {})[doc.column] = meaning
+        # A view's first row in `exodb schema` also carries the view's comment; here the view
+        # has its own description, so a column says only what it means.
+        meaning = view_column_comment(doc.table, doc.column) if doc.kind == "view" else doc.comment
+        by_table.setdefault(doc.table, {})[doc.column] = meaning or ""
     tables: dict[str, Any] = {}
     for name, columns in sorted(by_table.items()):
         table = schema_metadata.tables.get(name)
