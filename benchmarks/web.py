@@ -2,7 +2,8 @@
 
 Each figure is a ratio to a baseline measured in the same run, on the same database:
 
-- Datasette pages (through Datasette's in-process client, so no network is timed): the
+- Datasette pages, served as `exodb serve` serves them (through Datasette's in-process
+  client, so no network is timed): the
   `study_dimensions` view with its two array facets, a search on studies, a link view with
   facets, and a canned query, each against Datasette's page of the plain `study` table with no
   facets (the cheapest page it serves);
@@ -54,18 +55,17 @@ def build(work: Path, studies: int) -> Path:
 
 
 def bench(database: Path, repeat: int) -> list[tuple[str, float, float]]:
-    from datasette.app import Datasette
-
     from exodb.exports import export_network
     from exodb.schema.describe import describe
     from exodb.storage.config import sqlite_url
     from exodb.storage.connection import make_engine, session_factory
     from exodb.web.metadata import datasette_metadata
-    from exodb.web.serve import SETTINGS
+    from exodb.web.serve import instance as served
 
     engine = make_engine(sqlite_url(database))
     metadata = datasette_metadata(engine, database.stem)
-    instance = Datasette(files=[str(database)], metadata=metadata, settings=SETTINGS)
+    # exodb serve's own Datasette: its settings, the read-only authorizer and the value cap.
+    instance = served(database, metadata)
     name = database.stem
 
     def page(path: str) -> Callable[[], object]:
