@@ -263,6 +263,26 @@ def test_search_box_on_studies_finds_the_ferroptosis_studies(served):
     assert [row["key"] for row in response.json()] == ["chen_65", "zhang_64"]
 
 
+@pytest.mark.parametrize("query", ["miR-21", "NFKB", "neuron", "regenerate axon", "κB"])
+def test_the_search_box_matches_as_exodb_search_does(served, example_extraction_session, query):
+    from exodb.console.search import search
+
+    hits = search(example_extraction_session, query, entity="study", limit=10_000)
+    expected = sorted({hit.key for hit in hits})
+    response = served("/study.json?" + urlencode({"_search": query, "_shape": "array"}))
+    assert response.status_code == 200
+    assert sorted(row["key"] for row in response.json()) == expected
+    assert expected  # each query finds studies
+    if query == "miR-21":  # the family, never miR-210
+        assert expected == ["fu_54", "liu_129"]
+
+
+def test_a_search_exodb_cannot_read_is_a_clear_400(served):
+    response = served("/study.json?" + urlencode({"_search": "word " * 100}))
+    assert response.status_code == 400
+    assert "a search takes at most" in response.json()["error"]
+
+
 def test_canned_query_with_a_parameter_returns_the_cookbooks_rows(served):
     response = served("/q02-which-studies-deliver-a-mirna-of.json?family=21&_shape=array")
     assert response.status_code == 200

@@ -9,6 +9,10 @@ Read-only holds at three levels, each enough alone for writes:
   ``load_extension()``), and a cap on the size of one value (``randomblob(1e9)`` is refused);
 - the application answers only GET and HEAD; any other method is 405 before Datasette sees it.
 
+The search box on ``study`` reads a search as `exodb search` does (miRNA families, prefixes,
+names in any spelling), through a filter on revision 0012's study index, in place of
+Datasette's word search.
+
 Ad-hoc SQL can still ask for a large result (up to ``max_returned_rows`` rows of values up to
 the cap, in as many columns as it names), which costs the server memory while it answers. On
 127.0.0.1 that is the user's own machine and choice; on any other address ad-hoc SQL is off
@@ -75,6 +79,55 @@ def _prepare_connection(conn: sqlite3.Connection, database: str) -> None:
         conn.set_authorizer(authorize_read)
 
 
+# The study search (revision 0012's index), matched on exodb's search words as `exodb search`
+# matches them: miRNA names by family, words as prefixes, names in any spelling.
+STUDY_SEARCH = (
+    "id IN (SELECT rowid FROM search_fts_study WHERE search_fts_study MATCH :exodb_search)"
+)
+
+
+def _filters_from_request(request: Any, database: str, table: str) -> Any:
+    """Datasette's filter hook: ``?_search=`` on the served ``study`` table, in exodb's search
+    language instead of Datasette's word search (which finds nothing for ``miR-21``)."""
+    if database not in _GUARDED or table != "study":
+        return None
+
+    async def inner() -> Any:
+        from datasette.filters import FilterArguments
+        from datasette.utils.asgi import BadRequest
+
+        from exodb.names.searchterms import fts5_query, query_tree
+
+        query = request.args.get("_search", "")
+        context: dict[str, Any] = {"supports_search": True}
+        if not query.strip():
+            return FilterArguments([], extra_context=context)
+        try:
+            match = "{terms} : " + fts5_query(query_tree(query))
+        except ValueError as exc:
+            raise BadRequest(f"cannot search for {query!r}: {exc}") from None
+        context["search"] = query
+        return FilterArguments(
+            [STUDY_SEARCH], {"exodb_search": match}, [f'search matches "{query}"'], context
+        )
+
+    return inner
+
+
+def exodb_search_metadata(metadata: dict[str, Any]) -> dict[str, Any]:
+    """``metadata`` without Datasette's own search configuration on ``study``, which exodb's
+    search replaces when exodb serves the file (the written metadata keeps it, for Datasette
+    run on its own)."""
+    import copy
+
+    served = copy.deepcopy(metadata)
+    for database in served.get("databases", {}).values():
+        study = database.get("tables", {}).get("study", {})
+        study.pop("fts_table", None)
+        study.pop("fts_pk", None)
+    return served
+
+
 def _register_guard(database: str) -> None:
     """Register the plugin that guards the served database's connections (once a process)."""
     import types
@@ -87,6 +140,10 @@ def _register_guard(database: str) -> None:
         # Datasette's plugin manager takes plugins as modules.
         plugin = types.ModuleType("exodb_read_only")
         plugin.prepare_connection = hookimpl(_prepare_connection)  # type: ignore[attr-defined]
+        # Last, so that its "supports_search" is the one the page sees.
+        plugin.filters_from_request = hookimpl(trylast=True)(  # type: ignore[attr-defined]
+            _filters_from_request
+        )
         pm.register(plugin, name="exodb_read_only")
     # Datasette 0.65 prints uncaught errors with rich when rich is importable, but calls it
     # outside an except block: that raises, turning every 404 into a 500, and it prints each
@@ -117,7 +174,7 @@ def instance(path: Path, metadata: dict[str, Any], *, allow_sql: bool = True) ->
     return datasette_class(
         files=[] if immutable else [str(path)],
         immutables=[str(path)] if immutable else [],
-        metadata=metadata,
+        metadata=exodb_search_metadata(metadata),
         settings={**SETTINGS, "default_allow_sql": allow_sql},
     )
 
