@@ -19,26 +19,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import platform
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
+
+from benchmarks.run import timed
 
 EXODB = [sys.executable, "-m", "exodb"]
 HERE = Path(__file__).resolve().parent
 
 
 def median_ms(function: Callable[[], object], repeat: int) -> float:
-    function()  # warm: the first call pays for imports and SQLite's page cache
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+    return timed(function, repeat) * 1000
 
 
 def build(work: Path, studies: int) -> Path:

@@ -185,3 +185,21 @@ def test_a_load_during_an_export_is_read_again(fresh_url):
     with pytest.raises(DatabaseBusy, match="changed during each of 3 attempts"):
         stamped(engine, always_changing)
     engine.dispose()
+
+
+@pytest.mark.sqlite_only
+def test_the_sidecar_never_overwrites_the_database(runner, fresh_path):
+    """A sidecar name that is the database (``-o X`` where the database is ``X.release.json``)
+    is refused as every output over the database is; the database is left byte for byte."""
+    database = fresh_path.with_name(fresh_path.name + ".release.json")
+    fresh_path.rename(database)
+    try:
+        before = hashlib.sha256(database.read_bytes()).hexdigest()
+        target = str(fresh_path)  # the name the sidecar would take is the database's
+        result = runner.invoke(main, ["--db", str(database), "export", "references", "-o", target])
+        assert result.exit_code == 1
+        assert f"refusing to write to {database}: it is the database file" in result.stderr
+        assert hashlib.sha256(database.read_bytes()).hexdigest() == before
+    finally:
+        fresh_path.unlink(missing_ok=True)  # the exported file
+        database.rename(fresh_path)

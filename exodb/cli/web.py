@@ -37,11 +37,11 @@ def serve_command(
     """
     import json
 
-    from exodb.storage.config import resolve_url, sqlite_path
+    from exodb.cli.common import _database_path
     from exodb.web.metadata import datasette_metadata
 
     engine = ctx.session().get_bind()
-    path = sqlite_path(resolve_url(ctx.url))
+    path = _database_path(ctx)
     if path is None:
         raise click.ClickException(
             "exodb serve serves a SQLite file, and this database is not one; copy it into one "

@@ -36,6 +36,13 @@ REVIEW = {
     "doi": "10.3389/fneur.2025.1645457",
     "note": "Source review of exodb",
 }
+# The review cited in one line, and where its DOI resolves: the data package's source and the
+# web UI's.
+REVIEW_CITATION = (
+    f"{', '.join(REVIEW['authors'])} et al. ({REVIEW['year']}). {REVIEW['title']}. "
+    f"{REVIEW['journal']}."
+)
+REVIEW_URL = f"https://doi.org/{REVIEW['doi']}"
 
 
 @dataclass

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from exodb.curation import seedspec as spec
-from exodb.exports.bibliography import REVIEW
+from exodb.exports.bibliography import REVIEW_CITATION, REVIEW_URL
 
 PROFILE = "tabular-data-package"
 LIST_NOTE = "A list, its items separated by ';'."
@@ -127,9 +127,8 @@ def descriptor(version: str, stamp: dict[str, Any] | None = None) -> dict[str, A
         "version": version,
         "sources": [
             {
-                "title": f"{', '.join(REVIEW['authors'])} et al. ({REVIEW['year']}). "
-                f"{REVIEW['title']}. {REVIEW['journal']}.",
-                "path": f"https://doi.org/{REVIEW['doi']}",
+                "title": REVIEW_CITATION,
+                "path": REVIEW_URL,
             }
         ],
         "resources": resources,

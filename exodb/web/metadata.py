@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Boolean, Enum, Table, inspect
 from sqlalchemy.engine import Engine
 
-from exodb.exports.bibliography import REVIEW
+from exodb.exports.bibliography import REVIEW, REVIEW_CITATION, REVIEW_URL
 from exodb.schema.describe import VIEW_COMMENTS, describe, view_column_comment
 from exodb.schema.migrations import FTS_TABLE, STUDY_FTS_TABLE
 from exodb.schema.tables import metadata as schema_metadata
@@ -37,11 +37,8 @@ LICENSE = (
     "MIT, as exodb (pyproject.toml); the facts are curated from the source review, and the "
     "quotations in curation notes are the review's own words"
 )
-SOURCE = (
-    f"{', '.join(REVIEW['authors'])} et al. ({REVIEW['year']}). {REVIEW['title']}. "
-    f"{REVIEW['journal']}. doi:{REVIEW['doi']}"
-)
-SOURCE_URL = f"https://doi.org/{REVIEW['doi']}"
+SOURCE = f"{REVIEW_CITATION} doi:{REVIEW['doi']}"
+SOURCE_URL = REVIEW_URL
 
 # Bookkeeping that says nothing about the evidence: hidden from the table list (still reachable
 # by URL and by SQL, as Datasette's hidden tables are).
