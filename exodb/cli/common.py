@@ -309,9 +309,8 @@ def write_released(
     from exodb.io.safefile import is_stream
 
     text, release = stamped(ctx.engine(), build, ctx.session().rollback)
-    to_file = bool(output) and output != "-" and not is_stream(Path(output or ""))
     write(text, output)
-    if to_file and output:
+    if output and output != "-" and not is_stream(Path(output)):
         data = text.encode("utf-8")  # what write() wrote
         write(sidecar(release, Path(output).name, data, **export), output + SIDECAR_SUFFIX)
     else:

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine
 
 from exodb.curation.seedexport import seed_texts
 from exodb.curation.stamp import content_sha256, stamp
+from exodb.errors import DatabaseBusy
 
 # The sidecar beside a file an export writes (`-o refs.ris` gets
 # `refs.ris.release.json`).
@@ -68,8 +69,6 @@ def stamped(
         with engine.connect() as connection:
             if data_generation(connection) == before:
                 return text, release
-    from exodb.errors import DatabaseBusy
-
     raise DatabaseBusy(
         f"the database changed during each of {ATTEMPTS} attempts to export it; run the export "
         "again when the loads are done"
